@@ -1,0 +1,281 @@
+// Benchmarks of the CI core against the real daemon (see docs/benchmarks.md):
+//  a) trigger -> run finished latency of a one-step no-op pipeline
+//  b) throughput of 1000 runs queued at once
+//  c) daemon RSS idle and after many runs
+//  d) run-list API latency with 100,000 runs in the database
+//  e) capturing 100 MB of step output versus the same command to /dev/null
+// Usage: slipway_bench [--quick] [--only a,b,c,d,e]
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/human_format.h"
+#include "daemon_process.h"
+#include "store/sqlite_store.h"
+#include "test_http.h"
+#include "util/crypto.h"
+#include "util/strings.h"
+
+namespace fs = std::filesystem;
+using namespace slipway;
+using namespace slipway::testing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Row {
+  std::string what;
+  std::string result;
+  std::string target;
+};
+std::vector<Row> rows;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+long rss_kib(pid_t pid) {
+  auto status = read_file("/proc/" + std::to_string(pid) + "/status");
+  auto at = status.find("VmRSS:");
+  if (at == std::string::npos) return -1;
+  return std::stol(status.substr(at + 6));
+}
+
+class Bench {
+ public:
+  Bench() {
+    char pattern[] = "/tmp/slipway-bench-XXXXXX";
+    root_ = ::mkdtemp(pattern);
+    home_ = root_ + "/home";
+    fs::create_directories(home_);
+  }
+  ~Bench() {
+    daemon_.stop();
+    fs::remove_all(root_);
+  }
+
+  void start(const std::vector<std::string>& args = {}) { daemon_.start(SLIPWAY_BINARY, home_, args); }
+
+  std::string token() {
+    if (token_.empty()) {
+      auto store = store::SqliteStore::open(home_ + "/slipway.db");
+      token_ = "slw_" + util::random_hex(20);
+      store.value()->create_token("bench", store::Role::admin, util::sha256_hex(token_));
+    }
+    return token_;
+  }
+
+  HttpResult api(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr) {
+    return http_request(method, daemon_.url(), "/api/v1" + path, body.is_null() ? "" : body.dump(),
+                        {{"Authorization", "Bearer " + token()}});
+  }
+
+  // Creates PROJECT and pushes a repository whose pipeline is YML.
+  void project_with(const std::string& project, const std::string& yml) {
+    api("POST", "/projects", {{"name", project}});
+    std::string dir = root_ + "/src-" + project;
+    fs::create_directories(dir);
+    write_file(dir + "/slipway.yml", yml);
+    std::vector<std::string> git = {"git", "-c", "user.name=b", "-c", "user.email=b@localhost"};
+    auto run = [&](std::vector<std::string> args) {
+      std::vector<std::string> argv = git;
+      argv.insert(argv.end(), args.begin(), args.end());
+      auto result = run_command(argv, dir, {"HOME=" + root_});
+      if (result.exit_code != 0) throw std::runtime_error(result.output);
+    };
+    run({"init", "-q", "-b", "main"});
+    run({"add", "-A"});
+    run({"commit", "-q", "-m", "bench"});
+    std::string url = daemon_.url();
+    run({"push", "-q", "http://b:" + token() + "@" + url.substr(7) + "/git/" + project + ".git", "HEAD:main"});
+    wait_idle(project, 1);
+  }
+
+  // Waits until PROJECT has at least COUNT runs and none is queued or running.
+  void wait_idle(const std::string& project, std::size_t count) {
+    for (int i = 0; i < 20000; ++i) {
+      auto queued = api("GET", "/runs?status=queued&limit=1").json()["runs"].size();
+      auto running = api("GET", "/runs?status=running&limit=1").json()["runs"].size();
+      auto total = api("GET", "/runs?project=" + project + "&limit=1").json()["runs"];
+      if (queued == 0 && running == 0 && !total.empty() && total[0]["id"].get<std::size_t>() >= count) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("runs did not finish");
+  }
+
+  std::string root_;
+  std::string home_;
+  std::string token_;
+  Daemon daemon_;
+};
+
+const char* kNoop = "steps:\n  noop:\n    run: 'true'\n";
+
+void bench_latency(int count) {
+  Bench bench;
+  bench.start();
+  bench.project_with("noop", kNoop);
+  std::vector<double> latencies;
+  for (int i = 0; i < count; ++i) {
+    auto start = Clock::now();
+    auto run = bench.api("POST", "/projects/noop/runs").json();
+    auto stream = read_event_stream(bench.daemon_.url(), "/api/v1/runs/" + std::to_string(run["id"].get<long>()) + "/events",
+                                    {{"Authorization", "Bearer " + bench.token()}}, 30);
+    latencies.push_back(ms_since(start));
+    if (stream.find("\"status\":\"success\"") == std::string::npos) throw std::runtime_error("run failed: " + stream);
+  }
+  rows.push_back({fmt::format("(a) trigger -> finished, 1 no-op step, {} runs: median", count),
+                  fmt::format("{:.1f} ms", percentile(latencies, 50)), "<= 12 ms"});
+  rows.push_back({"(a) same: p95", fmt::format("{:.1f} ms", percentile(latencies, 95)), ""});
+}
+
+void bench_throughput_and_memory(int count, int memory_runs) {
+  Bench bench;
+  bench.start({"--executors", std::to_string(std::max(1u, std::thread::hardware_concurrency()))});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rows.push_back({"(c) daemon RSS, idle", fmt::format("{:.1f} MB", rss_kib(bench.daemon_.pid()) / 1024.0), "<= 9 MB"});
+  bench.project_with("noop", kNoop);
+  auto start = Clock::now();
+  for (int i = 0; i < count; ++i) bench.api("POST", "/projects/noop/runs");
+  double queued_ms = ms_since(start);
+  bench.wait_idle("noop", static_cast<std::size_t>(count) + 1);
+  double total_ms = ms_since(start);
+  rows.push_back({fmt::format("(b) {} runs queued at once: throughput", count),
+                  fmt::format("{:.0f} runs/s", count / (total_ms / 1000.0)), ">= 200 runs/s"});
+  rows.push_back({"(b) same: time to queue them (API)", fmt::format("{:.0f} ms", queued_ms), ""});
+  int done = count + 1;
+  std::vector<std::pair<int, double>> memory;
+  while (done < memory_runs) {
+    int batch = std::min(1000, memory_runs - done);
+    for (int i = 0; i < batch; ++i) bench.api("POST", "/projects/noop/runs");
+    done += batch;
+    bench.wait_idle("noop", static_cast<std::size_t>(done));
+    if (done % 2500 < 1000 || done >= memory_runs) memory.emplace_back(done, rss_kib(bench.daemon_.pid()) / 1024.0);
+  }
+  for (auto [runs, mb] : memory) {
+    rows.push_back({fmt::format("(c) daemon RSS after {} runs", runs), fmt::format("{:.1f} MB", mb),
+                    runs >= 10000 ? "<= 15 MB, flat" : ""});
+  }
+}
+
+void bench_run_list(int runs_in_db, int requests) {
+  Bench bench;
+  {
+    auto store = store::SqliteStore::open(bench.home_ + "/slipway.db");
+    auto& s = *store.value();
+    store::Project project;
+    project.name = "big";
+    auto p = s.create_project(project);
+    store::Project other;
+    other.name = "other";
+    auto o = s.create_project(other);
+    // One transaction: the point is the read path, not insert speed.
+    s.transaction([&] {
+      for (int i = 0; i < runs_in_db; ++i) {
+        store::Run run;
+        run.project_id = i % 10 == 0 ? o.id : p.id;
+        run.status = i % 7 == 0 ? store::RunStatus::failed : store::RunStatus::success;
+        run.trigger = "push";
+        run.branch = i % 3 == 0 ? "main" : "feature/" + std::to_string(i % 50);
+        run.commit = util::sha256_hex(std::to_string(i)).substr(0, 40);
+        run.message = "commit message number " + std::to_string(i);
+        run.started_at = run.finished_at = 1;
+        s.create_run(run);
+      }
+    });
+  }
+  bench.start();
+  for (const std::string query : {"/runs?limit=50", "/runs?project=other&limit=50", "/runs?status=failed&limit=50",
+                                  "/runs?project=big&before=50000&limit=50"}) {
+    std::vector<double> latencies;
+    for (int i = 0; i < requests; ++i) {
+      auto start = Clock::now();
+      auto result = bench.api("GET", query);
+      latencies.push_back(ms_since(start));
+      if (result.status != 200) throw std::runtime_error(result.body);
+    }
+    rows.push_back({fmt::format("(d) GET {} with {} runs: p50", query, runs_in_db),
+                    fmt::format("{:.2f} ms", percentile(latencies, 50)), ""});
+    rows.push_back({"(d) same: p99", fmt::format("{:.2f} ms", percentile(latencies, 99)), "<= 5 ms"});
+  }
+}
+
+void bench_capture(long long bytes) {
+  const std::string command = fmt::format("yes 'slipway benchmark line of output, 64 bytes wide.............' | head -c {}", bytes);
+  // Baseline: the same command with its output thrown away.
+  std::vector<double> baseline;
+  for (int i = 0; i < 3; ++i) {
+    auto start = Clock::now();
+    run_command({"/bin/sh", "-e", "-c", command + " > /dev/null"});
+    baseline.push_back(ms_since(start));
+  }
+  Bench bench;
+  bench.start();
+  bench.project_with("capture", "steps:\n  noop:\n    run: 'true'\n");
+  bench.project_with("loud", "steps:\n  loud:\n    run: \"" + command + "\"\n");
+  std::vector<double> captured;
+  for (int i = 0; i < 3; ++i) {
+    auto run = bench.api("POST", "/projects/loud/runs").json();
+    auto id = std::to_string(run["id"].get<long>());
+    read_event_stream(bench.daemon_.url(), "/api/v1/runs/" + id + "/events?x=1",
+                      {{"Authorization", "Bearer " + bench.token()}, {"Last-Event-ID", "o=0,999999999999"}}, 120);
+    auto steps = bench.api("GET", "/runs/" + id).json()["steps"];
+    auto& step = steps[1];
+    if (step["log_size"].get<long long>() != bytes) throw std::runtime_error("log size mismatch: " + step.dump());
+    // The step's own wall time, measured by the daemon (ms resolution).
+    captured.push_back(static_cast<double>(*cli::parse_timestamp(step["finished_at"].get<std::string>()) -
+                                           *cli::parse_timestamp(step["started_at"].get<std::string>())));
+  }
+  double base = percentile(baseline, 50);
+  double with = percentile(captured, 50);
+  rows.push_back({fmt::format("(e) {} MB of step output, to /dev/null (sh directly)", bytes / 1000000), fmt::format("{:.0f} ms", base), ""});
+  rows.push_back({"(e) same, captured to the step log by slipway", fmt::format("{:.0f} ms ({:+.0f}%)", with, (with / base - 1) * 100),
+                  "<= +10%"});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::string only = "abcde";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quick") quick = true;
+    if (arg == "--only" && i + 1 < argc) only = argv[++i];
+  }
+  try {
+    if (only.find('a') != std::string::npos) bench_latency(quick ? 20 : 200);
+    if (only.find('b') != std::string::npos || only.find('c') != std::string::npos) {
+      bench_throughput_and_memory(quick ? 100 : 1000, quick ? 500 : 10000);
+    }
+    if (only.find('d') != std::string::npos) bench_run_list(quick ? 10000 : 100000, quick ? 100 : 1000);
+    if (only.find('e') != std::string::npos) bench_capture(quick ? 10000000 : 100000000);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench failed: %s\n", e.what());
+    return 1;
+  }
+  std::size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.what.size());
+  std::printf("%-*s  %-18s  %s\n", static_cast<int>(width), "measure", "result", "target");
+  for (const auto& row : rows) {
+    std::printf("%-*s  %-18s  %s\n", static_cast<int>(width), row.what.c_str(), row.result.c_str(), row.target.c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running Slipway needs on Debian 12.
+# Safe to run again; needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  libboost-dev libboost-system-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  libssl-dev libspdlog-dev libfmt-dev libcli11-dev libgit2-dev
+  libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev   # libFuzzer targets and the sanitizer runtime
+  procps python3              # ps for the tests; python3 for the example app
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,134 @@
+#include "cli/daemon.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "http/application.h"
+#include "http/server.h"
+#include "scheduler/scheduler.h"
+#include "scm/git_repository.h"
+#include "store/sqlite_store.h"
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/strings.h"
+
+extern char** environ;
+
+namespace slipway::cli {
+
+namespace {
+
+// Held for the daemon's life: a second daemon on the same home fails to take it.
+util::Fd lock_home(const store::HomeLayout& layout) {
+  util::Fd fd = util::open_file(layout.lock_file(), O_RDWR | O_CREAT, 0644);
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    char buffer[32] = {};
+    ssize_t n = ::pread(fd.get(), buffer, sizeof buffer - 1, 0);
+    std::string pid = n > 0 ? std::string(util::trim(std::string_view(buffer, static_cast<std::size_t>(n)))) : "?";
+    throw util::Error(fmt::format("another slipway daemon (pid {}) is already running with home {}", pid,
+                                  layout.home()));
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd.get(), 0) != 0) util::throw_errno("truncate " + layout.lock_file());
+  if (::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0) util::throw_errno("write " + layout.lock_file());
+  return fd;
+}
+
+std::vector<std::string> inherited_environment() {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    for (const char* keep : {"PATH=", "HOME=", "USER=", "LOGNAME=", "LANG=", "LC_ALL=", "TZ=", "TMPDIR=", "SHELL="}) {
+      if (text.rfind(keep, 0) == 0) env.emplace_back(text);
+    }
+  }
+  bool has_path = false;
+  for (const auto& e : env) has_path = has_path || e.rfind("PATH=", 0) == 0;
+  if (!has_path) env.emplace_back("PATH=/usr/local/bin:/usr/bin:/bin");
+  return env;
+}
+
+std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  unsigned long long port = 0;
+  if (colon == std::string::npos || !util::parse_uint(listen.substr(colon + 1), port) || port > 65535) {
+    throw util::Error("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:7300 (got '" + listen + "')");
+  }
+  std::string address = listen.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  return {address, static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  try {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    store::HomeLayout layout(options.home);
+    layout.create_directories();
+    util::Fd lock = lock_home(layout);
+    auto [address, port] = split_listen(options.listen);
+
+    auto opened = store::SqliteStore::open(layout.database());
+    if (!opened) throw util::Error(opened.error());
+    auto& store = *opened.value();
+    scm::GitLibrary git;
+    ::signal(SIGPIPE, SIG_IGN);
+
+    boost::asio::io_context io(1);
+    scheduler::SchedulerSettings settings;
+    settings.executors = options.executors > 0 ? options.executors
+                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    settings.kill_grace = std::chrono::seconds(options.kill_grace_seconds);
+    settings.base_env = inherited_environment();
+    scheduler::Scheduler scheduler(io, store, layout, settings);
+    scheduler.recover();
+
+    http::ServerContext context{io, store, scheduler, layout, http::Authenticator(store, options.public_read),
+                                "", settings.base_env};
+    http::Application application(context);
+    http::HttpServer server(io, address, port, application);
+    std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+    context.base_url = fmt::format("http://{}:{}", host, server.port());
+    {
+      std::ofstream url_file(layout.home() + "/slipway.url");
+      url_file << context.base_url << "\n";
+    }
+    server.start();
+    scheduler.start();
+
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+    bool stopping = false;
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      stopping = true;
+      spdlog::info("{}: stopping; no new runs start", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      server.stop_accepting();
+      scheduler.shutdown(std::chrono::seconds(options.grace_seconds), [&io] { io.stop(); });
+    });
+
+    spdlog::info("slipway {} listening on {} (home {}, {} executors)", SLIPWAY_VERSION, context.base_url,
+                 layout.home(), settings.executors);
+    std::cout << "slipway listening on " << context.base_url << std::endl;
+    io.run();
+    spdlog::info("stopped");
+    return stopping ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slipway serve: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace slipway::cli

@@ -1,0 +1,25 @@
+// The client's exit statuses, so scripts can tell a failed run from a cancelled one
+// (`slipway run APP --wait && deploy`).
+#pragma once
+
+#include <string_view>
+
+namespace slipway::cli {
+
+inline constexpr int kExitSuccess = 0;    // the command worked; the run succeeded or was skipped
+inline constexpr int kExitFailure = 1;    // the run failed, or an API or connection error
+inline constexpr int kExitUsage = 2;      // bad command line
+inline constexpr int kExitCancelled = 3;  // the run was cancelled or interrupted
+
+// The exit status that reports a run in STATUS; unfinished runs report success.
+inline int exit_status_for_run(std::string_view status) {
+  if (status == "failed") return kExitFailure;
+  if (status == "cancelled" || status == "interrupted") return kExitCancelled;
+  return kExitSuccess;
+}
+
+inline bool is_finished_status(std::string_view status) {
+  return status != "queued" && status != "running" && status != "pending";
+}
+
+}  // namespace slipway::cli

@@ -1,0 +1,172 @@
+#include "exec/step_execution.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "util/error.h"
+
+namespace slipway::exec {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+// After the leader exits, how long its output pipe may stay open (held by a
+// process that left the group) before the step is declared finished anyway.
+constexpr std::chrono::seconds kDrainLimit{2};
+
+std::string format_duration(std::chrono::milliseconds ms) {
+  auto count = ms.count();
+  if (count % 3600000 == 0) return fmt::format("{}h", count / 3600000);
+  if (count % 60000 == 0) return fmt::format("{}m", count / 60000);
+  if (count % 1000 == 0) return fmt::format("{}s", count / 1000);
+  return fmt::format("{}ms", count);
+}
+
+}  // namespace
+
+StepExecution::StepExecution(asio::io_context& io, const StepOptions& options)
+    : io_(io),
+      options_(options),
+      output_(io),
+      exit_watch_(io),
+      timeout_timer_(io),
+      kill_timer_(io),
+      drain_timer_(io),
+      buffer_(kChunk) {}
+
+std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const StepOptions& options,
+                                                    OutputHandler on_output, ExitHandler on_exit) {
+  auto self = std::make_shared<StepExecution>(io, options);
+  self->on_output_ = std::move(on_output);
+  self->on_exit_ = std::move(on_exit);
+  self->log_ = util::open_file(options.log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  struct stat st {};
+  if (::fstat(self->log_.get(), &st) == 0) self->log_size_ = static_cast<std::uint64_t>(st.st_size);
+
+  util::Pipe pipe = util::make_pipe();
+  // A larger pipe means fewer wake-ups when a step prints a lot.
+  ::fcntl(pipe.write.get(), F_SETPIPE_SZ, 1 << 20);
+  util::SpawnOptions spawn;
+  spawn.argv = options.argv;
+  spawn.env = options.env;
+  spawn.cwd = options.cwd;
+  spawn.stdout_fd = pipe.write.get();
+  spawn.new_process_group = true;
+  self->child_ = util::ChildProcess::spawn(spawn);
+  pipe.write.reset();  // only the child writes now, so EOF means every writer is gone
+  self->pgid_ = self->child_.pid();
+  self->start_time_ = util::process_start_time(self->pgid_);
+
+  self->output_.assign(pipe.read.release());
+  self->exit_watch_.assign(::dup(self->child_.pidfd()));
+  if (options.timeout) {
+    self->timeout_timer_.expires_after(*options.timeout);
+    self->timeout_timer_.async_wait([weak = std::weak_ptr(self)](const boost::system::error_code& ec) {
+      auto me = weak.lock();
+      if (ec || !me || me->wait_status_) return;
+      me->timed_out_ = true;
+      me->terminate();
+    });
+  }
+  self->read_output();
+  self->wait_for_exit();
+  return self;
+}
+
+void StepExecution::read_output() {
+  output_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                             std::size_t n) {
+    if (n > 0) {
+      try {
+        util::write_all(self->log_.get(), self->buffer_.data(), n);
+      } catch (const util::Error&) {
+        // A full disk must not stop the step from being supervised; its log is short then.
+      }
+      self->log_size_ += n;
+      if (self->on_output_) self->on_output_(self->log_size_);
+    }
+    if (ec) {
+      self->output_done_ = true;
+      boost::system::error_code ignored;
+      self->output_.close(ignored);
+      self->finish_if_done();
+      return;
+    }
+    self->read_output();
+  });
+}
+
+void StepExecution::wait_for_exit() {
+  exit_watch_.async_wait(asio::posix::stream_descriptor::wait_read,
+                         [self = shared_from_this()](const boost::system::error_code& ec) {
+                           if (ec == asio::error::operation_aborted) return;
+                           self->on_leader_exit();
+                         });
+}
+
+void StepExecution::on_leader_exit() {
+  // The leader is a zombie now, which keeps its group id reserved: end the
+  // rest of the group before reaping it.
+  child_.signal_group(SIGKILL);
+  wait_status_ = child_.wait();
+  boost::system::error_code ignored;
+  exit_watch_.close(ignored);
+  timeout_timer_.cancel();
+  kill_timer_.cancel();
+  if (!output_done_) {
+    drain_timer_.expires_after(kDrainLimit);
+    drain_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->output_done_) return;
+      boost::system::error_code ignored2;
+      self->output_.close(ignored2);  // the pending read completes with operation_aborted
+    });
+  }
+  finish_if_done();
+}
+
+void StepExecution::cancel() {
+  if (wait_status_ || cancelled_) return;
+  cancelled_ = true;
+  terminate();
+}
+
+void StepExecution::terminate() {
+  if (terminating_ || wait_status_) return;
+  terminating_ = true;
+  child_.signal_group(SIGTERM);
+  kill_timer_.expires_after(options_.kill_grace);
+  kill_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto me = weak.lock();
+    if (ec || !me || me->wait_status_) return;
+    me->child_.signal_group(SIGKILL);
+  });
+}
+
+void StepExecution::finish_if_done() {
+  if (finished_ || !wait_status_ || !output_done_) return;
+  finished_ = true;
+  drain_timer_.cancel();
+  StepOutcome outcome;
+  outcome.exit_code = util::exit_code_of(*wait_status_);
+  outcome.timed_out = timed_out_;
+  outcome.cancelled = cancelled_ && !timed_out_;
+  if (timed_out_) {
+    outcome.description = "timed out after " + format_duration(*options_.timeout);
+  } else if (cancelled_) {
+    outcome.description = "cancelled";
+  } else {
+    outcome.description = util::describe_wait_status(*wait_status_);
+  }
+  log_.reset();
+  auto handler = std::move(on_exit_);
+  on_output_ = nullptr;
+  if (handler) handler(outcome);
+}
+
+}  // namespace slipway::exec

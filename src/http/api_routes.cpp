@@ -1,0 +1,305 @@
+#include "http/api_routes.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "http/json_views.h"
+#include "http/run_event_stream.h"
+#include "scm/git_repository.h"
+#include "util/crypto.h"
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/strings.h"
+
+namespace slipway::http {
+
+namespace {
+
+using nlohmann::json;
+using store::Role;
+using verb = beast_http::verb;
+
+constexpr std::uint64_t kMaxLogChunk = 16 * 1024 * 1024;
+
+json parse_body(const Request& request) {
+  if (request.raw.body().empty()) return json::object();
+  auto body = json::parse(request.raw.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) throw HttpError{400, "the request body must be a JSON object"};
+  return body;
+}
+
+std::string string_field(const json& body, const char* name, const std::string& fallback = {}) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_string()) throw HttpError{400, std::string("'") + name + "' must be a string"};
+  return it->get<std::string>();
+}
+
+store::Id parse_id(const std::string& text, const char* what) {
+  unsigned long long value = 0;
+  if (!util::parse_uint(text, value) || value == 0 || value > (1ULL << 62)) {
+    throw HttpError{400, std::string("invalid ") + what + " '" + text + "'"};
+  }
+  return static_cast<store::Id>(value);
+}
+
+store::Project require_project(ServerContext& context, const std::string& name) {
+  auto project = context.store.find_project(name);
+  if (!project) throw HttpError{404, "no project '" + name + "'"};
+  return *project;
+}
+
+store::Run require_run(ServerContext& context, const std::string& id_text) {
+  auto run = context.store.find_run(parse_id(id_text, "run id"));
+  if (!run) throw HttpError{404, "no run " + id_text};
+  return *run;
+}
+
+void require_method(const Request& request, std::initializer_list<verb> allowed) {
+  for (auto method : allowed) {
+    if (request.method() == method) return;
+  }
+  throw HttpError{405, "method " + std::string(request.raw.method_string()) + " not allowed on " + request.path};
+}
+
+bool valid_source_url(const std::string& url) {
+  if (url.empty() || url.front() == '-' || url.size() > 2048) return false;
+  for (char c : url) {
+    if (std::iscntrl(static_cast<unsigned char>(c)) || c == ' ') return false;
+  }
+  return true;
+}
+
+Response create_project(ServerContext& context, const Request& request) {
+  auto body = parse_body(request);
+  store::Project project;
+  project.name = string_field(body, "name");
+  project.source_url = string_field(body, "source");
+  project.webhook_secret = string_field(body, "webhook_secret");
+  project.default_branch = string_field(body, "default_branch", "main");
+  if (!valid_project_name(project.name)) {
+    throw HttpError{400, "invalid project name '" + project.name +
+                             "': use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"};
+  }
+  if (!project.source_url.empty() && !valid_source_url(project.source_url)) {
+    throw HttpError{400, "invalid source URL"};
+  }
+  int valid_branch = 0;
+  std::string ref = "refs/heads/" + project.default_branch;
+  if (git_reference_name_is_valid(&valid_branch, ref.c_str()) != 0 || !valid_branch) {
+    throw HttpError{400, "invalid default branch '" + project.default_branch + "'"};
+  }
+  if (context.store.find_project(project.name)) throw HttpError{409, "project '" + project.name + "' exists"};
+  auto repo = scm::GitRepository::open_or_init_bare(context.layout.repo(project.name));
+  if (!repo) throw util::Error(repo.error());
+  auto created = context.store.create_project(project);
+  return json_response(201, project_json(created, context.base_url));
+}
+
+Response delete_project(ServerContext& context, const store::Project& project) {
+  context.scheduler.cancel_project(project.id);
+  std::vector<store::Id> run_ids;
+  store::RunFilter filter;
+  filter.project_id = project.id;
+  filter.limit = 1000;
+  while (true) {
+    auto runs = context.store.list_runs(filter);
+    if (runs.empty()) break;
+    for (const auto& run : runs) run_ids.push_back(run.id);
+    filter.before_id = runs.back().id;
+  }
+  context.store.delete_project(project.id);
+  std::error_code ec;
+  std::filesystem::remove_all(context.layout.repo(project.name), ec);
+  for (auto id : run_ids) std::filesystem::remove_all(context.layout.run_logs(id), ec);
+  Response response{beast_http::status::no_content, 11};
+  return response;
+}
+
+Response start_run(ServerContext& context, const Request& request, const store::Project& project) {
+  auto body = parse_body(request);
+  std::string ref = string_field(body, "ref", project.default_branch);
+  if (ref.empty() || ref.front() == '-' || ref.size() > 255) throw HttpError{400, "invalid ref '" + ref + "'"};
+  auto repo = scm::GitRepository::open_or_init_bare(context.layout.repo(project.name));
+  if (!repo) throw util::Error(repo.error());
+  scheduler::TriggerRequest trigger;
+  trigger.trigger = "manual";
+  auto heads = repo->branch_heads();
+  bool is_branch = heads.count("refs/heads/" + ref) > 0;
+  if (auto commit = repo->resolve(ref)) {
+    trigger.commit = commit->id;
+    trigger.message = commit->summary;
+    trigger.branch = is_branch ? ref : (commit->id.rfind(ref, 0) == 0 ? project.default_branch : ref);
+  } else if (!project.source_url.empty()) {
+    trigger.branch = ref;  // resolved after the run's setup has fetched
+  } else {
+    throw HttpError{404, "no branch, tag or commit '" + ref + "' in project '" + project.name +
+                             "' (push to " + context.base_url + "/git/" + project.name + ".git first)"};
+  }
+  auto run = context.scheduler.enqueue(project, trigger);
+  return json_response(201, run_json(run));
+}
+
+Response list_runs(ServerContext& context, const Request& request) {
+  store::RunFilter filter;
+  if (auto name = request.query_value("project")) filter.project_id = require_project(context, *name).id;
+  if (auto status = request.query_value("status")) {
+    filter.status = store::parse_run_status(*status);
+    if (!filter.status) throw HttpError{400, "unknown status '" + *status + "'"};
+  }
+  if (auto branch = request.query_value("branch")) filter.branch = *branch;
+  if (auto before = request.query_value("before")) filter.before_id = parse_id(*before, "'before'");
+  if (auto limit = request.query_value("limit")) {
+    unsigned long long value = 0;
+    if (!util::parse_uint(*limit, value) || value < 1 || value > 200) {
+      throw HttpError{400, "'limit' must be between 1 and 200"};
+    }
+    filter.limit = static_cast<int>(value);
+  }
+  auto runs = context.store.list_runs(filter);
+  json list = json::array();
+  for (const auto& run : runs) list.push_back(run_json(run));
+  json next = nullptr;
+  if (static_cast<int>(runs.size()) == filter.limit) next = runs.back().id;
+  return json_response(200, {{"runs", std::move(list)}, {"next_before", next}});
+}
+
+Response step_log(ServerContext& context, const Request& request, const store::Run& run,
+                  const std::string& index_text) {
+  unsigned long long index = 0;
+  if (!util::parse_uint(index_text, index) || index > 100000) {
+    throw HttpError{400, "invalid step index '" + index_text + "'"};
+  }
+  auto steps = context.store.list_steps(run.id);
+  if (index >= steps.size()) throw HttpError{404, "run " + std::to_string(run.id) + " has no step " + index_text};
+  std::uint64_t size = context.scheduler.log_size(run.id, static_cast<int>(index));
+  unsigned long long offset = 0;
+  if (auto text = request.query_value("offset"); text && !util::parse_uint(*text, offset)) {
+    throw HttpError{400, "invalid offset"};
+  }
+  std::string body;
+  if (offset < size) {
+    std::uint64_t length = std::min<std::uint64_t>(size - offset, kMaxLogChunk);
+    body.resize(length);
+    try {
+      util::Fd fd = util::open_file(context.layout.step_log(run.id, static_cast<int>(index)), O_RDONLY);
+      ssize_t n = ::pread(fd.get(), body.data(), length, static_cast<off_t>(offset));
+      body.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    } catch (const util::Error&) {
+      body.clear();
+    }
+  }
+  auto response = text_response(200, std::move(body), "text/plain; charset=utf-8");
+  response.set("X-Log-Size", std::to_string(size));
+  response.set("X-Log-End", std::to_string(std::min<std::uint64_t>(size, offset + response.body().size())));
+  return response;
+}
+
+Response create_token(ServerContext& context, const Request& request) {
+  auto body = parse_body(request);
+  std::string name = string_field(body, "name", "api");
+  std::string role_text = string_field(body, "role", "viewer");
+  auto role = store::parse_role(role_text);
+  if (!role) throw HttpError{400, "unknown role '" + role_text + "' (viewer, deployer or admin)"};
+  std::string token = "slw_" + util::random_hex(20);
+  context.store.create_token(name, *role, util::sha256_hex(token));
+  return json_response(201, {{"token", token}, {"name", name}, {"role", role_text}});
+}
+
+}  // namespace
+
+std::optional<Response> handle_api(ServerContext& context, Request& request, boost::beast::tcp_stream& stream) {
+  auto segments = util::split(std::string_view(request.path).substr(std::string_view("/api/v1").size()), '/');
+  if (!segments.empty() && segments.front().empty()) segments.erase(segments.begin());
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+  const std::string auth = request.header("Authorization");
+  auto n = segments.size();
+  auto is = [&](std::size_t i, const char* text) { return i < n && segments[i] == text; };
+
+  if (n == 1 && is(0, "health")) {
+    return json_response(200, {{"status", "ok"}, {"version", SLIPWAY_VERSION}});
+  }
+  if (is(0, "projects")) {
+    if (n == 1) {
+      require_method(request, {verb::get, verb::post});
+      if (request.method() == verb::post) {
+        context.auth.require(auth, Role::admin);
+        return create_project(context, request);
+      }
+      context.auth.require(auth, Role::viewer);
+      json list = json::array();
+      for (const auto& project : context.store.list_projects()) list.push_back(project_json(project, context.base_url));
+      return json_response(200, {{"projects", std::move(list)}});
+    }
+    if (n == 2) {
+      require_method(request, {verb::get, verb::delete_});
+      context.auth.require(auth, request.method() == verb::get ? Role::viewer : Role::admin);
+      auto project = require_project(context, segments[1]);
+      if (request.method() == verb::delete_) return delete_project(context, project);
+      return json_response(200, project_json(project, context.base_url));
+    }
+    if (n == 3 && is(2, "runs")) {
+      require_method(request, {verb::post});
+      context.auth.require(auth, Role::deployer);
+      return start_run(context, request, require_project(context, segments[1]));
+    }
+  }
+  if (is(0, "runs")) {
+    if (n == 1) {
+      require_method(request, {verb::get});
+      context.auth.require(auth, Role::viewer);
+      return list_runs(context, request);
+    }
+    if (n == 2) {
+      require_method(request, {verb::get});
+      context.auth.require(auth, Role::viewer);
+      auto run = require_run(context, segments[1]);
+      return json_response(200, run_with_steps_json(run, context.store.list_steps(run.id), context.scheduler));
+    }
+    if (n == 3 && is(2, "cancel")) {
+      require_method(request, {verb::post});
+      context.auth.require(auth, Role::deployer);
+      auto run = require_run(context, segments[1]);
+      if (context.scheduler.cancel(run.id) == scheduler::CancelResult::already_finished) {
+        throw HttpError{409, "run " + segments[1] + " has already finished (" +
+                                 std::string(store::to_string(run.status)) + ")"};
+      }
+      return json_response(202, run_json(*context.store.find_run(run.id)));
+    }
+    if (n == 3 && is(2, "rerun")) {
+      require_method(request, {verb::post});
+      context.auth.require(auth, Role::deployer);
+      auto run = require_run(context, segments[1]);
+      auto project = context.store.find_project(run.project_id);
+      if (!project) throw HttpError{404, "the project of run " + segments[1] + " is gone"};
+      auto rerun = context.scheduler.enqueue(*project, {"rerun", run.branch, run.commit, run.message});
+      return json_response(201, run_json(rerun));
+    }
+    if (n == 3 && is(2, "events")) {
+      require_method(request, {verb::get});
+      context.auth.require(auth, Role::viewer);
+      auto run = require_run(context, segments[1]);
+      RunEventStream::start(context, std::move(stream), run.id, request.header("Last-Event-ID"));
+      return std::nullopt;
+    }
+    if (n == 5 && is(2, "steps") && is(4, "log")) {
+      require_method(request, {verb::get});
+      context.auth.require(auth, Role::viewer);
+      return step_log(context, request, require_run(context, segments[1]), segments[3]);
+    }
+  }
+  if (is(0, "tokens") && n == 1) {
+    require_method(request, {verb::get, verb::post});
+    context.auth.require(auth, Role::admin);
+    if (request.method() == verb::post) return create_token(context, request);
+    json list = json::array();
+    for (const auto& token : context.store.list_tokens()) list.push_back(token_json(token));
+    return json_response(200, {{"tokens", std::move(list)}});
+  }
+  throw HttpError{404, "no such endpoint: " + request.path};
+}
+
+}  // namespace slipway::http

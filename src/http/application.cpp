@@ -1,0 +1,51 @@
+#include "http/application.h"
+
+#include <cctype>
+
+#include "http/api_routes.h"
+#include "http/git_backend_session.h"
+#include "http/github_hook.h"
+
+namespace slipway::http {
+
+namespace {
+
+constexpr std::size_t kBodyLimit = 1024 * 1024;  // API and webhook bodies (GitHub caps payloads at 25 MB; pushes fit)
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+}  // namespace
+
+bool valid_project_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return name.find("..") == std::string_view::npos && !(name.size() >= 4 && name.substr(name.size() - 4) == ".git");
+}
+
+std::size_t Application::body_limit(const HeaderParser::value_type& header) {
+  std::string_view target(header.target().data(), header.target().size());
+  if (starts_with(target, "/git/")) return 0;
+  return kBodyLimit;
+}
+
+void Application::take_over(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer,
+                            std::unique_ptr<HeaderParser> parser, std::string remote_address) {
+  serve_git(context_, std::move(stream), std::move(buffer), std::move(parser), std::move(remote_address));
+}
+
+std::optional<Response> Application::handle(Request& request, boost::beast::tcp_stream& stream) {
+  const std::string& path = request.path;
+  if (path == "/api/v1" || starts_with(path, "/api/v1/")) return handle_api(context_, request, stream);
+  if (starts_with(path, "/hooks/github/")) {
+    return handle_github_hook(context_, request, path.substr(std::string_view("/hooks/github/").size()));
+  }
+  if (path == "/") {
+    return text_response(200, "Slipway " SLIPWAY_VERSION "\nAPI: /api/v1 (docs/API.md)\nGit: /git/NAME.git\n");
+  }
+  throw HttpError{404, "not found: " + path};
+}
+
+}  // namespace slipway::http

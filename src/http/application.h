@@ -1,0 +1,23 @@
+// The daemon's HTTP face: routes each request to the API, the git backend or
+// the webhooks.
+#pragma once
+
+#include "http/server.h"
+#include "http/server_context.h"
+
+namespace slipway::http {
+
+class Application final : public RequestHandler {
+ public:
+  explicit Application(ServerContext& context) : context_(context) {}
+
+  std::size_t body_limit(const HeaderParser::value_type& header) override;
+  void take_over(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer,
+                 std::unique_ptr<HeaderParser> parser, std::string remote_address) override;
+  std::optional<Response> handle(Request& request, boost::beast::tcp_stream& stream) override;
+
+ private:
+  ServerContext& context_;
+};
+
+}  // namespace slipway::http

@@ -1,0 +1,29 @@
+// What the HTTP handlers share: the store, the scheduler, the home layout and
+// the authenticator. Owned by the daemon; handlers hold a reference.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <string>
+#include <vector>
+
+#include "http/auth.h"
+#include "scheduler/scheduler.h"
+#include "store/home_layout.h"
+#include "store/store.h"
+
+namespace slipway::http {
+
+struct ServerContext {
+  boost::asio::io_context& io;
+  store::Store& store;
+  scheduler::Scheduler& scheduler;
+  store::HomeLayout layout;
+  Authenticator auth;
+  std::string base_url;                // how clients reach us, for git URLs
+  std::vector<std::string> base_env;   // for child processes (git http-backend)
+};
+
+// Project names become folder names and URL parts.
+bool valid_project_name(std::string_view name);
+
+}  // namespace slipway::http

@@ -1,0 +1,103 @@
+#include "scm/git_http_backend.h"
+
+#include <cctype>
+
+#include "util/strings.h"
+
+namespace slipway::scm {
+
+namespace {
+
+bool valid_project_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return name.find("..") == std::string_view::npos;
+}
+
+// The only paths git's smart and dumb HTTP protocols use.
+bool allowed_rest(std::string_view rest) {
+  return rest == "/info/refs" || rest == "/git-upload-pack" || rest == "/git-receive-pack" || rest == "/HEAD";
+}
+
+}  // namespace
+
+std::optional<GitRoute> parse_git_route(std::string_view target_path, std::string_view query) {
+  constexpr std::string_view prefix = "/git/";
+  if (target_path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view remainder = target_path.substr(prefix.size());
+  auto dot_git = remainder.find(".git/");
+  if (dot_git == std::string_view::npos) return std::nullopt;
+  GitRoute route;
+  route.project = std::string(remainder.substr(0, dot_git));
+  route.rest = std::string(remainder.substr(dot_git + 4));
+  if (!valid_project_name(route.project) || !allowed_rest(route.rest)) return std::nullopt;
+  route.is_push = route.rest == "/git-receive-pack" ||
+                  (route.rest == "/info/refs" && query.find("service=git-receive-pack") != std::string_view::npos);
+  return route;
+}
+
+std::vector<std::string> cgi_environment(const CgiRequest& request, const std::vector<std::string>& base_env) {
+  std::vector<std::string> env;
+  for (const auto& entry : base_env) {
+    for (const char* keep : {"PATH=", "HOME=", "LANG=", "TMPDIR="}) {
+      if (entry.rfind(keep, 0) == 0) env.push_back(entry);
+    }
+  }
+  env.push_back("GIT_PROJECT_ROOT=" + request.project_root);
+  env.push_back("GIT_HTTP_EXPORT_ALL=1");
+  env.push_back("GATEWAY_INTERFACE=CGI/1.1");
+  env.push_back("SERVER_PROTOCOL=HTTP/1.1");
+  env.push_back("REQUEST_METHOD=" + request.method);
+  env.push_back("PATH_INFO=" + request.path_info);
+  env.push_back("QUERY_STRING=" + request.query);
+  env.push_back("REMOTE_USER=" + request.remote_user);
+  env.push_back("REMOTE_ADDR=" + request.remote_addr);
+  if (!request.content_type.empty()) env.push_back("CONTENT_TYPE=" + request.content_type);
+  if (!request.content_length.empty()) env.push_back("CONTENT_LENGTH=" + request.content_length);
+  for (const auto& [name, value] : request.headers) {
+    std::string key = "HTTP_";
+    for (char c : name) {
+      key += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    // Only headers git reads; never pass credentials on.
+    if (key == "HTTP_CONTENT_ENCODING" || key == "HTTP_GIT_PROTOCOL" || key == "HTTP_ACCEPT") {
+      env.push_back(key + "=" + value);
+    }
+  }
+  return env;
+}
+
+std::size_t find_cgi_head_end(std::string_view data) {
+  auto crlf = data.find("\r\n\r\n");
+  auto lf = data.find("\n\n");
+  if (crlf != std::string_view::npos && (lf == std::string_view::npos || crlf < lf)) return crlf + 4;
+  if (lf != std::string_view::npos) return lf + 2;
+  return std::string_view::npos;
+}
+
+std::optional<CgiResponseHead> parse_cgi_head(std::string_view head) {
+  CgiResponseHead result;
+  for (auto& line : util::split(head, '\n')) {
+    std::string_view text = util::trim(line);
+    if (text.empty()) continue;
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string name(util::trim(text.substr(0, colon)));
+    std::string value(util::trim(text.substr(colon + 1)));
+    if (util::to_lower(name) == "status") {
+      unsigned long long code = 0;
+      if (value.size() < 3 || !util::parse_uint(value.substr(0, 3), code) || code < 100 || code > 599) {
+        return std::nullopt;
+      }
+      result.status = static_cast<int>(code);
+    } else {
+      result.headers.emplace_back(std::move(name), std::move(value));
+    }
+  }
+  return result;
+}
+
+}  // namespace slipway::scm

@@ -1,0 +1,189 @@
+#include "scm/git_repository.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "util/error.h"
+
+namespace slipway::scm {
+
+namespace {
+
+template <typename T, void (*FreeFn)(T*)>
+struct GitFree {
+  void operator()(T* object) const { FreeFn(object); }
+};
+template <typename T, void (*FreeFn)(T*)>
+using GitPtr = std::unique_ptr<T, GitFree<T, FreeFn>>;
+
+using CommitPtr = GitPtr<git_commit, git_commit_free>;
+using ObjectPtr = GitPtr<git_object, git_object_free>;
+using TreePtr = GitPtr<git_tree, git_tree_free>;
+using EntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;
+using BlobPtr = GitPtr<git_blob, git_blob_free>;
+using ReferencePtr = GitPtr<git_reference, git_reference_free>;
+using IteratorPtr = GitPtr<git_reference_iterator, git_reference_iterator_free>;
+using RepoPtr = GitPtr<git_repository, git_repository_free>;
+using OdbPtr = GitPtr<git_odb, git_odb_free>;
+using ConfigPtr = GitPtr<git_config, git_config_free>;
+
+std::string oid_hex(const git_oid* oid) {
+  char buffer[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buffer, sizeof buffer, oid);
+  return buffer;
+}
+
+CommitInfo describe(git_commit* commit) {
+  CommitInfo info;
+  info.id = oid_hex(git_commit_id(commit));
+  const char* summary = git_commit_summary(commit);
+  info.summary = summary ? summary : "";
+  info.time_ms = static_cast<std::int64_t>(git_commit_time(commit)) * 1000;
+  return info;
+}
+
+}  // namespace
+
+GitLibrary::GitLibrary() { git_libgit2_init(); }
+GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }
+
+void check_git(int rc, const std::string& what) {
+  if (rc >= 0) return;
+  const git_error* error = git_error_last();
+  throw util::Error(what + ": " + (error && error->message ? error->message : "libgit2 error"));
+}
+
+util::Expected<GitRepository> GitRepository::open_or_init_bare(const std::string& path) {
+  GitRepository result;
+  git_repository* raw = nullptr;
+  if (git_repository_open_bare(&raw, path.c_str()) == 0) {
+    result.repo_.reset(raw);
+    result.path_ = path;
+    return result;
+  }
+  if (git_repository_init(&raw, path.c_str(), /*is_bare=*/1) < 0) {
+    const git_error* error = git_error_last();
+    return util::unexpected("create git repository " + path + ": " + (error ? error->message : "failed"));
+  }
+  result.repo_.reset(raw);
+  result.path_ = path;
+  git_config* raw_config = nullptr;
+  if (git_repository_config(&raw_config, raw) == 0) {
+    ConfigPtr config(raw_config);
+    // Pushes arrive through git http-backend; the daemon does the authentication.
+    git_config_set_bool(config.get(), "http.receivepack", 1);
+    git_config_set_bool(config.get(), "receive.denyDeleteCurrent", 0);
+  }
+  return result;
+}
+
+util::Expected<GitRepository> GitRepository::open(const std::string& path) {
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, path.c_str()) < 0) {
+    const git_error* error = git_error_last();
+    return util::unexpected("open git repository " + path + ": " + (error ? error->message : "failed"));
+  }
+  GitRepository result;
+  result.repo_.reset(raw);
+  result.path_ = path;
+  return result;
+}
+
+std::map<std::string, std::string> GitRepository::branch_heads() const {
+  std::map<std::string, std::string> heads;
+  git_reference_iterator* raw_iterator = nullptr;
+  check_git(git_reference_iterator_glob_new(&raw_iterator, repo_.get(), "refs/heads/*"), "list branches");
+  IteratorPtr iterator(raw_iterator);
+  git_reference* raw_ref = nullptr;
+  while (git_reference_next(&raw_ref, iterator.get()) == 0) {
+    ReferencePtr ref(raw_ref);
+    git_reference* raw_resolved = nullptr;
+    if (git_reference_resolve(&raw_resolved, ref.get()) != 0) continue;
+    ReferencePtr resolved(raw_resolved);
+    const git_oid* target = git_reference_target(resolved.get());
+    if (target != nullptr) heads[git_reference_name(ref.get())] = oid_hex(target);
+  }
+  return heads;
+}
+
+std::optional<CommitInfo> GitRepository::resolve(const std::string& ref) const {
+  if (ref.empty() || ref.front() == '-') return std::nullopt;
+  // Branch names win over tags and abbreviated ids, as `git rev-parse` does.
+  for (const std::string& candidate : {"refs/heads/" + ref, "refs/tags/" + ref, ref}) {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, repo_.get(), candidate.c_str()) != 0) continue;
+    ObjectPtr object(raw);
+    git_object* raw_commit = nullptr;
+    if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) != 0) continue;
+    ObjectPtr commit_object(raw_commit);
+    return describe(reinterpret_cast<git_commit*>(commit_object.get()));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> GitRepository::read_file(const std::string& commit, const std::string& path) const {
+  git_oid oid;
+  check_git(git_oid_fromstr(&oid, commit.c_str()), "commit id " + commit);
+  git_commit* raw_commit = nullptr;
+  check_git(git_commit_lookup(&raw_commit, repo_.get(), &oid), "find commit " + commit);
+  CommitPtr commit_ptr(raw_commit);
+  git_tree* raw_tree = nullptr;
+  check_git(git_commit_tree(&raw_tree, commit_ptr.get()), "tree of " + commit);
+  TreePtr tree(raw_tree);
+  git_tree_entry* raw_entry = nullptr;
+  int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  check_git(rc, "find " + path);
+  EntryPtr entry(raw_entry);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* raw_blob = nullptr;
+  check_git(git_blob_lookup(&raw_blob, repo_.get(), git_tree_entry_id(entry.get())), "read " + path);
+  BlobPtr blob(raw_blob);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
+void GitRepository::checkout_into(const std::string& commit, const std::string& branch,
+                                  const std::string& dir) const {
+  git_repository_init_options init_options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  init_options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  git_repository* raw_ws = nullptr;
+  check_git(git_repository_init_ext(&raw_ws, dir.c_str(), &init_options), "create workspace " + dir);
+  RepoPtr workspace(raw_ws);
+
+  std::string objects = std::filesystem::absolute(path_).string() + "/objects";
+  {
+    std::string alternates_path = std::string(git_repository_path(workspace.get())) + "objects/info/alternates";
+    std::filesystem::create_directories(std::filesystem::path(alternates_path).parent_path());
+    std::ofstream alternates(alternates_path);
+    alternates << objects << "\n";
+    if (!alternates) throw util::Error("write " + alternates_path);
+  }
+  git_odb* raw_odb = nullptr;
+  check_git(git_repository_odb(&raw_odb, workspace.get()), "workspace object database");
+  OdbPtr odb(raw_odb);
+  check_git(git_odb_add_disk_alternate(odb.get(), objects.c_str()), "link objects of " + path_);
+
+  git_oid oid;
+  check_git(git_oid_fromstr(&oid, commit.c_str()), "commit id " + commit);
+  git_commit* raw_commit = nullptr;
+  check_git(git_commit_lookup(&raw_commit, workspace.get(), &oid), "find commit " + commit);
+  CommitPtr commit_ptr(raw_commit);
+
+  int valid = 0;
+  std::string ref_name = "refs/heads/" + branch;
+  if (!branch.empty() && git_reference_name_is_valid(&valid, ref_name.c_str()) == 0 && valid) {
+    git_reference* raw_branch = nullptr;
+    check_git(git_branch_create(&raw_branch, workspace.get(), branch.c_str(), commit_ptr.get(), 1),
+              "create branch in workspace");
+    ReferencePtr branch_ref(raw_branch);
+    check_git(git_repository_set_head(workspace.get(), ref_name.c_str()), "set workspace HEAD");
+  } else {
+    check_git(git_repository_set_head_detached(workspace.get(), &oid), "set workspace HEAD");
+  }
+  git_checkout_options checkout_options = GIT_CHECKOUT_OPTIONS_INIT;
+  checkout_options.checkout_strategy = GIT_CHECKOUT_FORCE;
+  check_git(git_checkout_head(workspace.get(), &checkout_options), "check out " + commit);
+}
+
+}  // namespace slipway::scm

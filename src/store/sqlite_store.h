@@ -1,0 +1,73 @@
+// The embedded store: one SQLite file in WAL mode, migrated on open.
+#pragma once
+
+#include <string_view>
+#include <unordered_map>
+#include <memory>
+#include <string>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+#include "util/expected.h"
+
+namespace slipway::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database at PATH.
+  static util::Expected<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  Project create_project(const Project& project) override;
+  std::optional<Project> find_project(const std::string& name) override;
+  std::optional<Project> find_project(Id id) override;
+  std::vector<Project> list_projects() override;
+  bool delete_project(Id id) override;
+
+  Run create_run(const Run& run) override;
+  std::optional<Run> find_run(Id id) override;
+  std::vector<Run> list_runs(const RunFilter& filter) override;
+  std::vector<Run> queued_runs(int limit) override;
+  std::vector<Run> runs_with_status(RunStatus status) override;
+  void update_run(const Run& run) override;
+
+  std::vector<Step> insert_steps(Id run_id, const std::vector<Step>& steps) override;
+  std::vector<Step> list_steps(Id run_id) override;
+  void update_step(const Step& step) override;
+
+  Token create_token(const std::string& name, Role role, const std::string& token_hash) override;
+  std::optional<Token> find_token_by_hash(const std::string& token_hash) override;
+  std::vector<Token> list_tokens() override;
+
+  bool record_delivery(const std::string& provider, const std::string& delivery_id) override;
+
+  int schema_version();
+
+ protected:
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+  void migrate();
+
+  // A cached prepared statement, rewound when the use ends so no read
+  // transaction stays open behind a half-read result.
+  class Use {
+   public:
+    explicit Use(Statement& statement) : statement_(statement) {}
+    ~Use() { statement_.reset(); }
+    Statement* operator->() { return &statement_; }
+    Statement& operator*() { return statement_; }
+
+   private:
+    Statement& statement_;
+  };
+  Use prepare(const char* sql);
+
+  std::unique_ptr<SqliteDatabase> db_;
+  std::unordered_map<std::string_view, Statement> statements_;  // keyed by SQL literals
+  int transaction_depth_ = 0;
+};
+
+}  // namespace slipway::store

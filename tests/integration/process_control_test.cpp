@@ -1,0 +1,171 @@
+// Timeouts, cancel, SIGTERM and SIGKILL of the daemon: no process is left
+// behind and every run ends in a true state with its log kept.
+#include <signal.h>
+
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "daemon_fixture.h"
+
+namespace slipway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Whether any process of group PGID still runs. Zombies do not count: once a
+// step's shell is gone its killed children are reaped by whoever adopted them.
+bool group_alive(pid_t pgid) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    bool live = false;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::string stat = read_file(entry.path().string() + "/stat");
+      auto close = stat.rfind(')');
+      if (close == std::string::npos || close + 2 >= stat.size()) continue;
+      std::istringstream fields(stat.substr(close + 2));
+      std::string state, ppid, group;
+      fields >> state >> ppid >> group;
+      if (group == std::to_string(pgid) && state != "Z") live = true;
+    }
+    if (!live) return false;
+    std::this_thread::sleep_for(20ms);  // a SIGKILL takes a moment to land
+  }
+  return true;
+}
+
+// Waits (bounded) until LOG of step INDEX of RUN contains TEXT.
+bool wait_for_log(SlipwayTest* test, const std::function<std::string()>& read, const std::string& text) {
+  for (int i = 0; i < 400; ++i) {
+    if (read().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(25ms);
+  }
+  return false;
+}
+
+pid_t pgid_from_log(const std::string& log) {
+  auto at = log.find("pgid=");
+  if (at == std::string::npos) return -1;
+  return static_cast<pid_t>(std::stol(log.substr(at + 5)));
+}
+
+// A step that reports its process group, then leaves a grandchild behind
+// (a background sleep, and a sleep inside a subshell) and waits.
+constexpr const char* kLongStep = R"yml(steps:
+  long:
+    run: |
+      echo "pgid=$(ps -o pgid= $$ | tr -d ' ')"
+      sleep 300 &
+      (sleep 300; echo never) &
+      echo started
+      sleep 300
+)yml";
+
+class ProcessControlTest : public SlipwayTest {
+ protected:
+  std::int64_t push_long_step(const std::string& yml, std::size_t expected_runs = 1) {
+    auto repo = make_repo("long" + std::to_string(expected_runs), {{"slipway.yml", yml}});
+    EXPECT_EQ(push(repo, "app").exit_code, 0);
+    return wait_for_runs("app", expected_runs)[0]["id"].get<std::int64_t>();
+  }
+};
+
+TEST_F(ProcessControlTest, TimeoutKillsTheWholeProcessGroup) {
+  start_daemon({"--kill-grace", "1"});
+  create_project("app");
+  auto id = push_long_step(std::string(kLongStep) + "    timeout: 2s\n");
+  auto run = wait_for_run(id);
+  EXPECT_EQ(run["status"], "failed");
+  EXPECT_EQ(run["steps"][1]["status"], "failed");
+  EXPECT_NE(run["steps"][1]["reason"].get<std::string>().find("timed out after 2s"), std::string::npos)
+      << run.dump(2);
+  pid_t pgid = pgid_from_log(step_log(id, 1));
+  ASSERT_GT(pgid, 1);
+  EXPECT_FALSE(group_alive(pgid));
+}
+
+TEST_F(ProcessControlTest, CancelKillsTheWholeProcessGroup) {
+  start_daemon({"--kill-grace", "1"});
+  create_project("app");
+  auto id = push_long_step(kLongStep);
+  ASSERT_TRUE(wait_for_log(this, [&] { return step_log(id, 1); }, "started"));
+  pid_t pgid = pgid_from_log(step_log(id, 1));
+  ASSERT_GT(pgid, 1);
+  EXPECT_EQ(::kill(-pgid, 0), 0);
+  auto cancelled = api("POST", "/runs/" + std::to_string(id) + "/cancel");
+  EXPECT_EQ(cancelled.status, 202) << cancelled.body;
+  auto run = wait_for_run(id);
+  EXPECT_EQ(run["status"], "cancelled");
+  EXPECT_EQ(run["steps"][1]["status"], "cancelled");
+  EXPECT_FALSE(group_alive(pgid));
+  // A finished run cannot be cancelled again.
+  EXPECT_EQ(api("POST", "/runs/" + std::to_string(id) + "/cancel").status, 409);
+}
+
+TEST_F(ProcessControlTest, QueuedRunCanBeCancelled) {
+  start_daemon({"--executors", "1"});
+  create_project("app");
+  auto first = push_long_step(kLongStep, 1);
+  auto repo = make_repo("second", {{"slipway.yml", "steps:\n  quick:\n    run: echo quick\n"}});
+  ASSERT_EQ(push(repo, "app", "other").exit_code, 0);
+  auto second = wait_for_runs("app", 2)[0]["id"].get<std::int64_t>();
+  EXPECT_EQ(api("GET", "/runs/" + std::to_string(second)).json()["status"], "queued");
+  EXPECT_EQ(api("POST", "/runs/" + std::to_string(second) + "/cancel").status, 202);
+  EXPECT_EQ(wait_for_run(second)["status"], "cancelled");
+  api("POST", "/runs/" + std::to_string(first) + "/cancel");
+  EXPECT_EQ(wait_for_run(first)["status"], "cancelled");
+}
+
+TEST_F(ProcessControlTest, SigkilledDaemonRecoversTrueStateAndRunsTheQueue) {
+  start_daemon({"--executors", "1"});
+  create_project("app");
+  auto running = push_long_step(kLongStep, 1);
+  ASSERT_TRUE(wait_for_log(this, [&] { return step_log(running, 1); }, "started"));
+  auto repo = make_repo("queued", {{"slipway.yml", "steps:\n  quick:\n    run: echo after restart\n"}});
+  ASSERT_EQ(push(repo, "app", "queued").exit_code, 0);
+  auto queued = wait_for_runs("app", 2)[0]["id"].get<std::int64_t>();
+  pid_t pgid = pgid_from_log(step_log(running, 1));
+  ASSERT_GT(pgid, 1);
+
+  daemon_.kill9();
+  start_daemon({"--executors", "1"});
+
+  auto run = wait_for_run(running);
+  EXPECT_EQ(run["status"], "interrupted") << run.dump(2);
+  EXPECT_EQ(run["steps"][1]["status"], "interrupted");
+  auto log = step_log(running, 1);
+  EXPECT_NE(log.find("pgid="), std::string::npos);
+  EXPECT_NE(log.find("started"), std::string::npos);  // the log up to the kill is kept
+  // The step's processes, which outlived the old daemon, are gone.
+  EXPECT_FALSE(group_alive(pgid));
+
+  auto after = wait_for_run(queued);
+  EXPECT_EQ(after["status"], "success") << after.dump(2);
+  EXPECT_NE(step_log(queued, 1).find("after restart"), std::string::npos);
+}
+
+TEST_F(ProcessControlTest, SigtermGivesStepsGraceThenInterrupts) {
+  start_daemon({"--grace", "1", "--kill-grace", "1"});
+  create_project("app");
+  auto id = push_long_step(kLongStep);
+  ASSERT_TRUE(wait_for_log(this, [&] { return step_log(id, 1); }, "started"));
+  pid_t pgid = pgid_from_log(step_log(id, 1));
+  daemon_.stop();
+  EXPECT_FALSE(daemon_.running());
+  EXPECT_FALSE(group_alive(pgid));
+  start_daemon();
+  auto run = api("GET", "/runs/" + std::to_string(id)).json();
+  EXPECT_EQ(run["status"], "interrupted") << run.dump(2);
+  EXPECT_EQ(run["steps"][1]["status"], "interrupted");
+}
+
+TEST_F(ProcessControlTest, SecondDaemonOnSameHomeRefuses) {
+  start_daemon();
+  auto second = run_command({SLIPWAY_BINARY, "serve", "--home", home_, "--listen", "127.0.0.1:0"}, root_, {},
+                            std::chrono::seconds(20));
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.output.find("another slipway daemon"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find(std::to_string(daemon_.pid())), std::string::npos) << second.output;
+}
+
+}  // namespace
+}  // namespace slipway::testing
