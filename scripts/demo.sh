@@ -46,7 +46,7 @@ rm -rf "$src" && cp -r examples/hello "$src"
 git -C "$src" init -q -b main
 git -C "$src" add -A
 git -C "$src" -c user.name="Slipway Demo" -c user.email=demo@localhost commit -q -m "Hello from the Slipway demo"
-git -C "$src" push -q "http://demo:${token}@${url#http://}/git/hello.git" HEAD:main
+git -C "$src" push -q --force "http://demo:${token}@${url#http://}/git/hello.git" HEAD:main
 
 run=""
 for _ in $(seq 100); do
@@ -64,8 +64,8 @@ Slipway is running at $url (state in var/, daemon log in var/daemon.log).
 Next:
   export SLIPWAY_URL=$url SLIPWAY_TOKEN=\$(cat var/demo.token)
   build/slipway runs                 # run history
-  build/slipway status $run          # one run, step by step
-  build/slipway logs $run            # its logs
+  build/slipway status $run            # one run, step by step
+  build/slipway logs $run              # its logs
   build/slipway run hello --follow   # run the pipeline again, live
   curl -H "Authorization: Bearer \$SLIPWAY_TOKEN" $url/api/v1/runs   # the REST API (docs/API.md)
   git push http://demo:\$SLIPWAY_TOKEN@${url#http://}/git/hello.git main   # from your own repo

@@ -45,6 +45,22 @@ int find_step(const nlohmann::json& run, const std::string& selector) {
                                printable(selector), util::join(names, ", ")));
 }
 
+// The whole log of a step. The daemon answers at most a chunk at a time, so
+// ask again from where the last answer ended until the step's size is reached.
+std::string read_step_log(CommandContext& context, std::int64_t run_id, const nlohmann::json& step) {
+  std::int64_t index = integer_of(step, "index", 0);
+  std::int64_t size = integer_of(step, "log_size", -1);
+  std::string path = fmt::format("/runs/{}/steps/{}/log", run_id, index);
+  std::string text;
+  while (true) {
+    std::string chunk = context.client().get_text(path, {{"offset", std::to_string(text.size())}});
+    if (chunk.empty()) break;
+    text += chunk;
+    if (size >= 0 && static_cast<std::int64_t>(text.size()) >= size) break;
+  }
+  return text;
+}
+
 // Whether a step has anything to show: it started, or the daemon has log bytes for it.
 bool has_log(const nlohmann::json& step) {
   std::int64_t size = integer_of(step, "log_size", -1);
@@ -63,7 +79,7 @@ int print_logs(CommandContext& context, const nlohmann::json& run, std::optional
   nlohmann::json logs = nlohmann::json::array();
   for (const nlohmann::json* step : steps) {
     std::int64_t index = integer_of(*step, "index", 0);
-    std::string text = context.client().get_text(fmt::format("/runs/{}/steps/{}/log", run_id, index));
+    std::string text = read_step_log(context, run_id, *step);
     if (context.json()) {
       logs.push_back({{"index", index},
                       {"name", text_of(*step, "name")},

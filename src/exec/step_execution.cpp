@@ -16,6 +16,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kSpliceChunk = 1 << 20;
 // After the leader exits, how long its output pipe may stay open (held by a
 // process that left the group) before the step is declared finished anyway.
 constexpr std::chrono::seconds kDrainLimit{2};
@@ -80,26 +81,65 @@ std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const 
 }
 
 void StepExecution::read_output() {
-  output_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                             std::size_t n) {
+  output_.async_wait(asio::posix::stream_descriptor::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& ec) {
+                       if (ec) return self->end_output();  // closed by the drain limit
+                       self->move_output();
+                     });
+}
+
+void StepExecution::move_output() {
+  // splice() moves the pipe's pages into the log inside the kernel: no copy
+  // through our memory, which is most of the cost for a step that prints a lot.
+  std::uint64_t moved = 0;
+  bool eof = false;
+  while (true) {
+    ssize_t n = splice_ok_ ? ::splice(output_.native_handle(), nullptr, log_.get(), nullptr, kSpliceChunk,
+                                      SPLICE_F_NONBLOCK | SPLICE_F_MOVE)
+                           : copy_output();
     if (n > 0) {
-      try {
-        util::write_all(self->log_.get(), self->buffer_.data(), n);
-      } catch (const util::Error&) {
-        // A full disk must not stop the step from being supervised; its log is short then.
-      }
-      self->log_size_ += n;
-      if (self->on_output_) self->on_output_(self->log_size_);
+      moved += static_cast<std::uint64_t>(n);
+      continue;
     }
-    if (ec) {
-      self->output_done_ = true;
-      boost::system::error_code ignored;
-      self->output_.close(ignored);
-      self->finish_if_done();
-      return;
+    if (n == 0) {
+      eof = true;
+      break;
     }
-    self->read_output();
-  });
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (splice_ok_) {
+      splice_ok_ = false;  // e.g. a file system without splice, or a full disk: copy instead
+      continue;
+    }
+    eof = true;  // the pipe itself failed
+    break;
+  }
+  if (moved > 0) {
+    log_size_ += moved;
+    if (on_output_) on_output_(log_size_);
+  }
+  if (eof) return end_output();
+  read_output();
+}
+
+ssize_t StepExecution::copy_output() {
+  ssize_t n = ::read(output_.native_handle(), buffer_.data(), buffer_.size());
+  if (n <= 0) return n;
+  try {
+    util::write_all(log_.get(), buffer_.data(), static_cast<std::size_t>(n));
+  } catch (const util::Error&) {
+    // A full disk must not stop the step from being supervised: its log is short then,
+    // and what it printed is dropped rather than left to block it.
+    return n;
+  }
+  return n;
+}
+
+void StepExecution::end_output() {
+  output_done_ = true;
+  boost::system::error_code ignored;
+  output_.close(ignored);
+  finish_if_done();
 }
 
 void StepExecution::wait_for_exit() {

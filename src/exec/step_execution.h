@@ -61,6 +61,9 @@ class StepExecution : public std::enable_shared_from_this<StepExecution> {
 
  private:
   void read_output();
+  void move_output();
+  ssize_t copy_output();
+  void end_output();
   void wait_for_exit();
   void on_leader_exit();
   void terminate();
@@ -83,6 +86,7 @@ class StepExecution : public std::enable_shared_from_this<StepExecution> {
   std::uint64_t log_size_ = 0;
   std::optional<int> wait_status_;
   bool output_done_ = false;
+  bool splice_ok_ = true;
   bool finished_ = false;
   bool timed_out_ = false;
   bool cancelled_ = false;

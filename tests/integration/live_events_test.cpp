@@ -178,6 +178,19 @@ TEST_F(LiveEventsTest, CliRunWaitExitStatusFollowsTheRun) {
   EXPECT_NE(no_token.output.find("token"), std::string::npos) << no_token.output;
 }
 
+TEST_F(LiveEventsTest, LogsLargerThanOneAnswerArriveWhole) {
+  auto repo = make_repo("big", {{"slipway.yml", "steps:\n  loud:\n    run: yes 0123456789 | head -c 20000000\n"}});
+  ASSERT_EQ(push(repo, "app").exit_code, 0);
+  auto id = wait_for_run(wait_for_runs("app", 1)[0]["id"].get<std::int64_t>())["id"].get<std::int64_t>();
+  auto first = api("GET", "/runs/" + std::to_string(id) + "/steps/1/log");
+  EXPECT_EQ(first.headers["x-log-size"], "20000000");
+  EXPECT_LT(first.body.size(), 20000000u);  // one answer is capped; the client pages
+  auto logs = cli({"logs", std::to_string(id), "--step", "loud"});
+  EXPECT_EQ(logs.exit_code, 0);
+  EXPECT_EQ(logs.output.size(), 20000001u);  // the CLI ends the unterminated last line
+  EXPECT_EQ(logs.output.substr(19999990), "\n012345678\n");
+}
+
 TEST_F(LiveEventsTest, CliManagesProjectsAndTokens) {
   auto created = cli({"project", "create", "made-by-cli"});
   EXPECT_EQ(created.exit_code, 0) << created.output;
