@@ -65,7 +65,9 @@ std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const 
   self->start_time_ = util::process_start_time(self->pgid_);
 
   self->output_.assign(pipe.read.release());
-  self->exit_watch_.assign(::dup(self->child_.pidfd()));
+  int watch = ::dup(self->child_.pidfd());
+  if (watch < 0) util::throw_errno("dup pidfd");  // the child is killed and reaped by its owner
+  self->exit_watch_.assign(watch);
   if (options.timeout) {
     self->timeout_timer_.expires_after(*options.timeout);
     self->timeout_timer_.async_wait([weak = std::weak_ptr(self)](const boost::system::error_code& ec) {

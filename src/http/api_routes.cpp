@@ -128,11 +128,17 @@ Response start_run(ServerContext& context, const Request& request, const store::
   scheduler::TriggerRequest trigger;
   trigger.trigger = "manual";
   auto heads = repo->branch_heads();
-  bool is_branch = heads.count("refs/heads/" + ref) > 0;
   if (auto commit = repo->resolve(ref)) {
     trigger.commit = commit->id;
     trigger.message = commit->summary;
-    trigger.branch = is_branch ? ref : (commit->id.rfind(ref, 0) == 0 ? project.default_branch : ref);
+    if (heads.count("refs/heads/" + ref) > 0 || commit->id.rfind(ref, 0) != 0) {
+      trigger.branch = ref;  // a branch or a tag
+    } else {
+      // A commit id: name the branch it heads, if one does.
+      for (const auto& [name, head] : heads) {
+        if (head == commit->id) trigger.branch = name.substr(std::string("refs/heads/").size());
+      }
+    }
   } else if (!project.source_url.empty()) {
     trigger.branch = ref;  // resolved after the run's setup has fetched
   } else {

@@ -212,7 +212,9 @@ void Scheduler::pump() {
     auto it = active_.find(id);
     if (it != active_.end()) start_steps(*it->second);
   }
-  while (running_steps_ < limit) {
+  // Runs are checked out ahead of free executors, but only a few: enough to
+  // keep the executors busy, never a workspace for every queued run.
+  while (running_steps_ < limit && active_.size() < 2 * limit) {
     auto queued = store_.queued_runs(1);
     if (queued.empty()) return;
     activate(std::move(queued.front()));

@@ -34,8 +34,20 @@ std::optional<GitRoute> parse_git_route(std::string_view target_path, std::strin
   route.project = std::string(remainder.substr(0, dot_git));
   route.rest = std::string(remainder.substr(dot_git + 4));
   if (!valid_project_name(route.project) || !allowed_rest(route.rest)) return std::nullopt;
-  route.is_push = route.rest == "/git-receive-pack" ||
-                  (route.rest == "/info/refs" && query.find("service=git-receive-pack") != std::string_view::npos);
+  if (route.rest == "/info/refs") {
+    // Decide as git http-backend will: on the decoded `service` value. Any
+    // other value is refused rather than guessed at.
+    std::string service;
+    for (const auto& pair : util::split(query, '&')) {
+      auto eq = pair.find('=');
+      if (util::url_decode(pair.substr(0, eq), true) == "service" && eq != std::string::npos) {
+        service = util::url_decode(pair.substr(eq + 1), true);
+      }
+    }
+    if (!service.empty() && service != "git-upload-pack" && service != "git-receive-pack") return std::nullopt;
+    route.is_push = service == "git-receive-pack";
+  }
+  route.is_push = route.is_push || route.rest == "/git-receive-pack";
   return route;
 }
 

@@ -16,7 +16,11 @@ bool is_commit_id(const std::string& text) {
   return true;
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string first_line(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 }  // namespace
 
@@ -45,6 +49,7 @@ util::Expected<PushEvent> parse_github_push(std::string_view body) {
   } else {
     return util::unexpected("push event without a branch or tag ref");
   }
+  if (event.branch.empty() && event.tag.empty()) return util::unexpected("push event with an empty ref name");
   if (event.deleted) return event;
   if (!is_commit_id(event.after)) return util::unexpected("push event without a valid 'after' commit id");
   if (auto it = json.find("head_commit"); it != json.end() && it->is_object()) {

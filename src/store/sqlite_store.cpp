@@ -122,16 +122,36 @@ SqliteStore::Use SqliteStore::prepare(const char* sql) {
   return Use(it->second);
 }
 
+// The depth changes only once SQLite did what was asked, so a failed BEGIN
+// (busy) or COMMIT never leaves later transactions believing they are nested.
 void SqliteStore::begin() {
-  if (transaction_depth_++ == 0) db_->exec("BEGIN IMMEDIATE");
+  if (transaction_depth_ == 0) db_->exec("BEGIN IMMEDIATE");
+  ++transaction_depth_;
 }
 
 void SqliteStore::commit() {
-  if (--transaction_depth_ == 0) db_->exec("COMMIT");
+  if (transaction_depth_ > 1) {
+    --transaction_depth_;
+    return;
+  }
+  try {
+    db_->exec("COMMIT");
+  } catch (const util::Error&) {
+    transaction_depth_ = 0;
+    sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  transaction_depth_ = 0;
 }
 
 void SqliteStore::rollback() {
-  if (--transaction_depth_ == 0) db_->exec("ROLLBACK");
+  if (transaction_depth_ > 1) {
+    --transaction_depth_;
+    return;
+  }
+  transaction_depth_ = 0;
+  // Best effort: SQLite may have rolled back already (e.g. after SQLITE_FULL).
+  sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Project SqliteStore::create_project(const Project& project) {
@@ -284,10 +304,11 @@ void SqliteStore::update_step(const Step& step) {
 }
 
 Token SqliteStore::create_token(const std::string& name, Role role, const std::string& token_hash) {
+  const auto now = util::now_ms();
   auto s = prepare("INSERT INTO tokens(name, role, hash, created_at) VALUES(?,?,?,?)");
-  s->bind(1, name).bind(2, to_string(role)).bind(3, token_hash).bind(4, util::now_ms());
+  s->bind(1, name).bind(2, to_string(role)).bind(3, token_hash).bind(4, now);
   s->run();
-  return Token{db_->last_insert_id(), name, role, util::now_ms()};
+  return Token{db_->last_insert_id(), name, role, now};
 }
 
 std::optional<Token> SqliteStore::find_token_by_hash(const std::string& token_hash) {

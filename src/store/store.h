@@ -52,7 +52,7 @@ class Store {
       rollback();
       throw;
     }
-    commit();
+    commit();  // rolls back itself when COMMIT fails
   }
 
  protected:

@@ -158,6 +158,21 @@ TEST_F(ProcessControlTest, SigtermGivesStepsGraceThenInterrupts) {
   EXPECT_EQ(run["steps"][1]["status"], "interrupted");
 }
 
+TEST_F(ProcessControlTest, ExecutorLimitBoundsRunningSteps) {
+  // Independent steps and two runs, one executor: a step that finds the
+  // shared lock directory taken knows another step runs beside it.
+  start_daemon({"--executors", "1"});
+  create_project("app");
+  const std::string step = "    needs: []\n    run: mkdir \"$SLIPWAY_WORKSPACE/../lock\" && sleep 0.3 && rmdir \"$SLIPWAY_WORKSPACE/../lock\"\n";
+  auto repo = make_repo("limit", {{"slipway.yml", "steps:\n  a:\n" + step + "  b:\n" + step + "  c:\n" + step}});
+  ASSERT_EQ(push(repo, "app", "one").exit_code, 0);
+  ASSERT_EQ(push(repo, "app", "two").exit_code, 0);
+  for (const auto& summary : wait_for_runs("app", 2)) {
+    auto run = wait_for_run(summary["id"].get<std::int64_t>());
+    EXPECT_EQ(run["status"], "success") << run.dump(2);
+  }
+}
+
 TEST_F(ProcessControlTest, SecondDaemonOnSameHomeRefuses) {
   start_daemon();
   auto second = run_command({SLIPWAY_BINARY, "serve", "--home", home_, "--listen", "127.0.0.1:0"}, root_, {},
