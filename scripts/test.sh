@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: installs the dependencies, builds, runs the unit and
 # end-to-end tests (ctest), then builds again with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the unit tests under them.
+# UndefinedBehaviorSanitizer and runs the unit tests under them, and runs
+# each libFuzzer target for a short while.
 #   scripts/test.sh            everything
-#   SKIP_SANITIZERS=1 scripts/test.sh   only the normal build
+#   SKIP_SANITIZERS=1 SKIP_FUZZ=1 scripts/test.sh   only the normal build
+#   FUZZ_SECONDS=600 scripts/test.sh                  fuzz longer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,24 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== unit tests under ASan+UBSan"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300) || status=$?
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz targets (clang, libFuzzer): ${FUZZ_SECONDS:=15} s each"
+  cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSLIPWAY_FUZZ=ON -DSLIPWAY_TESTS=OFF -DSLIPWAY_BENCH=OFF >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target pipeline_fuzzer procfile_fuzzer github_webhook_fuzzer
+  for fuzzer in pipeline procfile github_webhook; do
+    corpus=$(mktemp -d)
+    cp fuzz/corpus/"$fuzzer"/* "$corpus"/
+    if build-fuzz/fuzz/${fuzzer}_fuzzer -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 \
+         -artifact_prefix=build-fuzz/ "$corpus" >build-fuzz/$fuzzer.log 2>&1; then
+      echo "fuzz $fuzzer: no crash ($(grep -o 'Done [0-9]* runs in [0-9]* second' build-fuzz/$fuzzer.log)s)"
+    else
+      echo "fuzz $fuzzer: FAILED"; tail -n 40 build-fuzz/$fuzzer.log; status=1
+    fi
+    rm -rf "$corpus"
+  done
 fi
 
 exit $status
