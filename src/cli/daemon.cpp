@@ -93,11 +93,12 @@ int run_daemon(const DaemonOptions& options) {
                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     settings.kill_grace = std::chrono::seconds(options.kill_grace_seconds);
     settings.base_env = inherited_environment();
-    scheduler::Scheduler scheduler(io, store, layout, settings);
+    scm::RepositoryCache repositories;
+    scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
     scheduler.recover();
 
-    http::ServerContext context{io, store, scheduler, layout, http::Authenticator(store, options.public_read),
-                                "", settings.base_env};
+    http::ServerContext context{io,     store, scheduler, repositories, layout, http::Authenticator(store, options.public_read),
+                                "",     settings.base_env};
     http::Application application(context);
     http::HttpServer server(io, address, port, application);
     std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,6 +16,7 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 constexpr std::size_t kSpliceChunk = 1 << 20;
+constexpr std::uint64_t kMaxPerWakeup = 4 << 20;
 // After the leader exits, how long its output pipe may stay open (held by a
 // process that left the group) before the step is declared finished anyway.
 constexpr std::chrono::seconds kDrainLimit{2};
@@ -46,9 +46,12 @@ std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const 
   auto self = std::make_shared<StepExecution>(io, options);
   self->on_output_ = std::move(on_output);
   self->on_exit_ = std::move(on_exit);
-  self->log_ = util::open_file(options.log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  struct stat st {};
-  if (::fstat(self->log_.get(), &st) == 0) self->log_size_ = static_cast<std::uint64_t>(st.st_size);
+  // Not O_APPEND: splice() refuses such files. Writing from the end is the same
+  // here, as only this execution writes the log while it runs.
+  self->log_ = util::open_file(options.log_path, O_WRONLY | O_CREAT, 0644);
+  off_t end = ::lseek(self->log_.get(), 0, SEEK_END);
+  if (end < 0) util::throw_errno("seek " + options.log_path);
+  self->log_size_ = static_cast<std::uint64_t>(end);
 
   util::Pipe pipe = util::make_pipe();
   // A larger pipe means fewer wake-ups when a step prints a lot.
@@ -58,7 +61,9 @@ std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const 
   spawn.env = options.env;
   spawn.cwd = options.cwd;
   spawn.stdout_fd = pipe.write.get();
-  spawn.new_process_group = true;
+  // A session of its own: a step that opens /dev/tty (a password prompt) gets
+  // an error instead of stopping forever on the daemon's terminal.
+  spawn.new_session = true;
   self->child_ = util::ChildProcess::spawn(spawn);
   pipe.write.reset();  // only the child writes now, so EOF means every writer is gone
   self->pgid_ = self->child_.pid();
@@ -95,7 +100,9 @@ void StepExecution::move_output() {
   // through our memory, which is most of the cost for a step that prints a lot.
   std::uint64_t moved = 0;
   bool eof = false;
-  while (true) {
+  // Bounded per wake-up, so a step that prints without pause cannot keep
+  // the event loop (timeouts, cancel, the API) from its other work.
+  while (moved < kMaxPerWakeup) {
     ssize_t n = splice_ok_ ? ::splice(output_.native_handle(), nullptr, log_.get(), nullptr, kSpliceChunk,
                                       SPLICE_F_NONBLOCK | SPLICE_F_MOVE)
                            : copy_output();

@@ -9,6 +9,7 @@
 #include "http/json_views.h"
 #include "http/run_event_stream.h"
 #include "scm/git_repository.h"
+#include "scm/names.h"
 #include "util/crypto.h"
 #include "util/error.h"
 #include "util/fd.h"
@@ -80,20 +81,18 @@ Response create_project(ServerContext& context, const Request& request) {
   project.source_url = string_field(body, "source");
   project.webhook_secret = string_field(body, "webhook_secret");
   project.default_branch = string_field(body, "default_branch", "main");
-  if (!valid_project_name(project.name)) {
+  if (!scm::valid_project_name(project.name)) {
     throw HttpError{400, "invalid project name '" + project.name +
                              "': use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"};
   }
   if (!project.source_url.empty() && !valid_source_url(project.source_url)) {
     throw HttpError{400, "invalid source URL"};
   }
-  int valid_branch = 0;
-  std::string ref = "refs/heads/" + project.default_branch;
-  if (git_reference_name_is_valid(&valid_branch, ref.c_str()) != 0 || !valid_branch) {
+  if (!scm::valid_branch_name(project.default_branch)) {
     throw HttpError{400, "invalid default branch '" + project.default_branch + "'"};
   }
   if (context.store.find_project(project.name)) throw HttpError{409, "project '" + project.name + "' exists"};
-  auto repo = scm::GitRepository::open_or_init_bare(context.layout.repo(project.name));
+  auto repo = context.repositories.bare(context.layout.repo(project.name), /*create=*/true);
   if (!repo) throw util::Error(repo.error());
   auto created = context.store.create_project(project);
   return json_response(201, project_json(created, context.base_url));
@@ -113,6 +112,7 @@ Response delete_project(ServerContext& context, const store::Project& project) {
   }
   context.store.delete_project(project.id);
   std::error_code ec;
+  context.repositories.forget(context.layout.repo(project.name));
   std::filesystem::remove_all(context.layout.repo(project.name), ec);
   for (auto id : run_ids) std::filesystem::remove_all(context.layout.run_logs(id), ec);
   Response response{beast_http::status::no_content, 11};
@@ -123,12 +123,14 @@ Response start_run(ServerContext& context, const Request& request, const store::
   auto body = parse_body(request);
   std::string ref = string_field(body, "ref", project.default_branch);
   if (ref.empty() || ref.front() == '-' || ref.size() > 255) throw HttpError{400, "invalid ref '" + ref + "'"};
-  auto repo = scm::GitRepository::open_or_init_bare(context.layout.repo(project.name));
+  auto repo = context.repositories.bare(context.layout.repo(project.name), /*create=*/true);
   if (!repo) throw util::Error(repo.error());
   scheduler::TriggerRequest trigger;
   trigger.trigger = "manual";
-  auto heads = repo->branch_heads();
-  if (auto commit = repo->resolve(ref)) {
+  auto heads = (*repo)->branch_heads();
+  if (!project.source_url.empty()) {
+    trigger.branch = ref;  // the run's setup fetches first, then resolves the ref
+  } else if (auto commit = (*repo)->resolve(ref)) {
     trigger.commit = commit->id;
     trigger.message = commit->summary;
     if (heads.count("refs/heads/" + ref) > 0 || commit->id.rfind(ref, 0) != 0) {
@@ -139,8 +141,6 @@ Response start_run(ServerContext& context, const Request& request, const store::
         if (head == commit->id) trigger.branch = name.substr(std::string("refs/heads/").size());
       }
     }
-  } else if (!project.source_url.empty()) {
-    trigger.branch = ref;  // resolved after the run's setup has fetched
   } else {
     throw HttpError{404, "no branch, tag or commit '" + ref + "' in project '" + project.name +
                              "' (push to " + context.base_url + "/git/" + project.name + ".git first)"};

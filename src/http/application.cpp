@@ -1,7 +1,5 @@
 #include "http/application.h"
 
-#include <cctype>
-
 #include "http/api_routes.h"
 #include "http/git_backend_session.h"
 #include "http/github_hook.h"
@@ -15,15 +13,6 @@ constexpr std::size_t kBodyLimit = 1024 * 1024;  // API and webhook bodies (GitH
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
-
-bool valid_project_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return name.find("..") == std::string_view::npos && !(name.size() >= 4 && name.substr(name.size() - 4) == ".git");
-}
 
 std::size_t Application::body_limit(const HeaderParser::value_type& header) {
   std::string_view target(header.target().data(), header.target().size());

@@ -18,6 +18,7 @@
 #include "util/child_process.h"
 #include "util/crypto.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace slipway::http {
 
@@ -27,6 +28,7 @@ namespace beast = boost::beast;
 namespace {
 
 constexpr std::uint64_t kMaxPushBytes = 2ULL << 30;
+constexpr std::chrono::minutes kIoTimeout{5};  // per read or write of a git request
 
 class GitBackendSession : public std::enable_shared_from_this<GitBackendSession> {
  public:
@@ -80,6 +82,7 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     beast::error_code ec;
     body_parser_->get().body().open(body_path_.c_str(), beast::file_mode::write, ec);
     if (ec) return respond(500, "cannot spool the request: " + ec.message());
+    stream_.expires_after(kIoTimeout);
     beast_http::async_read(stream_, buffer_, *body_parser_, [self = shared_from_this()](beast::error_code ec2,
                                                                                          std::size_t) {
       if (ec2 == beast_http::error::body_limit) return self->respond(413, "push too large");
@@ -88,6 +91,7 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
       try {
         util::Fd fd = util::open_file(self->body_path_, O_RDONLY);
         ::unlink(self->body_path_.c_str());
+        if (self->route_.rest == "/git-receive-pack") self->read_ref_updates(fd.get());
         self->run_backend(fd.get());
       } catch (const util::Error& e) {
         self->respond(500, e.what());
@@ -114,7 +118,6 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     }
     for (const auto& field : fields) cgi.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
 
-    if (route_.is_push && route_.rest == "/git-receive-pack") heads_before_ = branch_heads();
     try {
       util::Pipe pipe = util::make_pipe();
       util::SpawnOptions spawn;
@@ -156,7 +159,11 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     if (!head) return respond(502, "git http-backend sent a malformed header");
     std::string response = fmt::format("HTTP/1.1 {} {}\r\n", head->status,
                                        std::string(beast_http::obsolete_reason(static_cast<beast_http::status>(head->status))));
-    for (const auto& [name, value] : head->headers) response += name + ": " + value + "\r\n";
+    for (const auto& [name, value] : head->headers) {
+      // The body goes out chunked; a length from the CGI would contradict that.
+      if (util::to_lower(name) == "content-length" || util::to_lower(name) == "transfer-encoding") continue;
+      response += name + ": " + value + "\r\n";
+    }
     response += "Transfer-Encoding: chunked\r\nConnection: close\r\nServer: slipway\r\n\r\n";
     head_sent_ = true;
     std::string body = pending_.substr(end);
@@ -180,51 +187,59 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     });
   }
 
+  // The push is only answered completely once its runs are queued: a
+  // client that saw its push succeed never loses the run to a restart.
   void on_output_end() {
     if (!head_sent_) return respond(502, "git http-backend ended without a response");
-    write_raw("0\r\n\r\n", [self = shared_from_this()] { self->wait_for_exit(); });
-  }
-
-  void wait_for_exit() {
     if (!child_.running()) return after_exit(0);
-    exit_watch_.assign(::dup(child_.pidfd()));
+    int watch = ::dup(child_.pidfd());
+    if (watch < 0) return after_exit(child_.wait());
+    exit_watch_.assign(watch);
     exit_watch_.async_wait(asio::posix::stream_descriptor::wait_read,
                            [self = shared_from_this()](boost::system::error_code) {
                              if (self->done_) return;
-                             int status = self->child_.wait();
-                             self->after_exit(status);
+                             self->after_exit(self->child_.wait());
                            });
   }
 
   void after_exit(int status) {
-    if (route_.is_push && route_.rest == "/git-receive-pack" && util::exit_code_of(status) == 0) {
-      enqueue_pushed_branches();
-    }
-    finish();
+    if (route_.rest == "/git-receive-pack" && util::exit_code_of(status) == 0) enqueue_pushed_branches();
+    write_raw("0\r\n\r\n", [self = shared_from_this()] { self->finish(); });
   }
 
-  std::map<std::string, std::string> branch_heads() const {
-    auto repo = scm::GitRepository::open(context_.layout.repo(route_.project));
-    if (!repo) return {};
-    return repo->branch_heads();
+  // The branches this push names, from its commands (read before git saw
+  // them), so concurrent pushes never claim each other's updates.
+  void read_ref_updates(int body_fd) {
+    std::string head(64 * 1024, '\0');
+    ssize_t n = ::pread(body_fd, head.data(), head.size(), 0);
+    head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (auto updates = scm::parse_receive_pack_commands(head)) ref_updates_ = std::move(*updates);
   }
 
   void enqueue_pushed_branches() {
-    auto repo = scm::GitRepository::open(context_.layout.repo(route_.project));
+    auto repo = context_.repositories.bare(context_.layout.repo(route_.project));
     if (!repo) return;
-    for (const auto& [ref, commit] : repo->branch_heads()) {
-      auto before = heads_before_.find(ref);
-      if (before != heads_before_.end() && before->second == commit) continue;
-      auto info = repo->resolve(commit);
-      scheduler::TriggerRequest trigger{"push", ref.substr(std::string("refs/heads/").size()), commit,
+    auto heads = (*repo)->branch_heads();
+    for (const auto& update : ref_updates_) {
+      if (update.ref.rfind("refs/heads/", 0) != 0 || update.new_id == std::string(40, '0')) continue;
+      // Only updates git accepted: the branch must now point where the push said.
+      auto head = heads.find(update.ref);
+      if (head == heads.end() || head->second != update.new_id) continue;
+      auto info = (*repo)->resolve(update.new_id);
+      scheduler::TriggerRequest trigger{"push", update.ref.substr(std::string("refs/heads/").size()), update.new_id,
                                         info ? info->summary : ""};
-      context_.scheduler.enqueue(*project_, trigger);
+      try {
+        context_.scheduler.enqueue(*project_, trigger);
+      } catch (const std::exception& e) {
+        spdlog::error("push to {}: cannot queue a run for {}: {}", route_.project, update.ref, e.what());
+      }
     }
   }
 
   template <typename Then>
   void write_raw(std::string data, Then then) {
     auto shared = std::make_shared<std::string>(std::move(data));
+    stream_.expires_after(kIoTimeout);  // a client that stops reading is dropped
     asio::async_write(stream_, asio::buffer(*shared),
                       [self = shared_from_this(), shared, then = std::move(then)](boost::system::error_code ec,
                                                                                   std::size_t) mutable {
@@ -242,6 +257,7 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     if (ask_for_credentials) response->set(beast_http::field::www_authenticate, "Basic realm=\"slipway\"");
     response->keep_alive(false);
     response->prepare_payload();
+    stream_.expires_after(kIoTimeout);
     beast_http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code,
                                                                                       std::size_t) {
       self->finish();
@@ -255,8 +271,8 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     output_.close(ignored);
     exit_watch_.close(ignored);
     if (child_.running()) {
-      // Done with the client before the child: let it end, but never leave it behind.
-      child_.signal_group(SIGTERM);
+      // Done with the client before the child: it has nobody to talk to.
+      child_.signal_group(SIGKILL);
       child_.wait();
     }
     beast::error_code ec;
@@ -277,7 +293,7 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
   std::string body_path_;
   scm::GitRoute route_;
   std::optional<store::Project> project_;
-  std::map<std::string, std::string> heads_before_;
+  std::vector<scm::RefUpdate> ref_updates_;
   util::ChildProcess child_;
   asio::posix::stream_descriptor output_;
   asio::posix::stream_descriptor exit_watch_;

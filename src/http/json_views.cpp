@@ -1,6 +1,7 @@
 #include "http/json_views.h"
 
 #include "scheduler/scheduler.h"
+#include "scm/names.h"
 #include "util/clock.h"
 
 namespace slipway::http {
@@ -17,7 +18,7 @@ nlohmann::json time_json(store::TimeMs ms) {
 nlohmann::json project_json(const store::Project& project, const std::string& base_url) {
   return {
       {"name", project.name},
-      {"source", project.source_url},
+      {"source", scm::redact_url(project.source_url)},
       {"default_branch", project.default_branch},
       {"webhook", !project.webhook_secret.empty()},
       {"git_url", base_url + "/git/" + project.name + ".git"},

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include "http/json_views.h"
 #include "http/sse_format.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::size_t kPayloadBudget = 256 * 1024;  // per write, so steps interleave fairly
 constexpr std::chrono::seconds kPingInterval{15};
+constexpr std::chrono::seconds kWriteTimeout{60};
 
 }  // namespace
 
@@ -27,6 +29,7 @@ RunEventStream::RunEventStream(ServerContext& context, boost::beast::tcp_stream 
 void RunEventStream::start(ServerContext& context, boost::beast::tcp_stream stream, store::Id run_id,
                            const std::string& last_event_id) {
   auto self = std::make_shared<RunEventStream>(context, std::move(stream), run_id);
+  self->stream_.expires_never();  // the request's deadline is over; each write gets its own
   if (auto offsets = decode_log_cursor(last_event_id)) self->offsets_ = std::move(*offsets);
   std::weak_ptr<RunEventStream> weak = self;
   self->subscription_ = context.scheduler.events().subscribe(run_id, [weak](const scheduler::RunEvent& event) {
@@ -50,7 +53,9 @@ void RunEventStream::pump() {
     return;
   }
   writing_ = true;
-  asio::async_write(stream_, asio::buffer(out_), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+  stream_.expires_after(kWriteTimeout);  // a follower that stops reading is dropped
+  asio::async_write(stream_, asio::buffer(out_), [self = shared_from_this()](boost::system::error_code ec,
+                                                                                    std::size_t) {
     self->writing_ = false;
     if (ec) return self->close();
     self->pump();
@@ -79,14 +84,16 @@ std::string RunEventStream::next_payload() {
       run_ = *run;
       steps_ = steps;
     } else {
-      // Logs first: a step's last lines come before the news that it ended.
+      // Logs first, read with the new states so that a finished step's last
+      // (unterminated) line goes out before the news that it ended.
+      auto sent = std::move(steps_);
+      steps_ = steps;
       append_logs(out, kPayloadBudget);
       for (std::size_t i = 0; i < steps.size(); ++i) {
-        if (i < steps_.size() && steps_[i].status == steps[i].status) continue;
+        if (i < sent.size() && sent[i].status == steps[i].status) continue;
         out += format_sse_event(
             "step", step_json(steps[i], context_.scheduler.log_size(run_id_, steps[i].position)).dump(), cursor());
       }
-      steps_ = steps;
       if (run->status != run_.status) {
         run_ = *run;
         if (!store::is_finished(run->status)) out += format_sse_event("run", run_json(*run).dump(), cursor());
@@ -139,6 +146,7 @@ void RunEventStream::schedule_ping() {
     if (!self->writing_ && self->started_) {
       self->out_ = format_sse_comment("ping");
       self->writing_ = true;
+      self->stream_.expires_after(kWriteTimeout);
       asio::async_write(self->stream_, asio::buffer(self->out_),
                         [self](boost::system::error_code ec2, std::size_t) {
                           self->writing_ = false;

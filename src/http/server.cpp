@@ -136,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 HttpServer::HttpServer(asio::io_context& io, const std::string& address, unsigned short port,
                        RequestHandler& handler)
-    : io_(io), acceptor_(io), handler_(handler) {
+    : io_(io), acceptor_(io), retry_timer_(io), handler_(handler) {
   boost::system::error_code ec;
   auto ip = asio::ip::make_address(address, ec);
   if (ec) throw util::Error("invalid listen address '" + address + "'");
@@ -153,6 +153,7 @@ void HttpServer::start() { accept(); }
 void HttpServer::stop_accepting() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  retry_timer_.cancel();
 }
 
 unsigned short HttpServer::port() const {
@@ -163,10 +164,17 @@ unsigned short HttpServer::port() const {
 void HttpServer::accept() {
   acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), handler_)->read_header();
+    if (ec) {
+      // Out of file descriptors, most likely: retrying at once would spin.
+      spdlog::warn("accept: {}", ec.message());
+      retry_timer_.expires_after(std::chrono::milliseconds(100));
+      retry_timer_.async_wait([this](boost::system::error_code timer_ec) {
+        if (!timer_ec) accept();
+      });
+      return;
     }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<Session>(std::move(socket), handler_)->read_header();
     accept();
   });
 }

@@ -8,6 +8,7 @@
 
 #include "http/auth.h"
 #include "scheduler/scheduler.h"
+#include "scm/repository_cache.h"
 #include "store/home_layout.h"
 #include "store/store.h"
 
@@ -17,13 +18,11 @@ struct ServerContext {
   boost::asio::io_context& io;
   store::Store& store;
   scheduler::Scheduler& scheduler;
+  scm::RepositoryCache& repositories;
   store::HomeLayout layout;
   Authenticator auth;
   std::string base_url;                // how clients reach us, for git URLs
   std::vector<std::string> base_env;   // for child processes (git http-backend)
 };
-
-// Project names become folder names and URL parts.
-bool valid_project_name(std::string_view name);
 
 }  // namespace slipway::http

@@ -12,6 +12,7 @@
 
 #include "scheduler/run_preparation.h"
 #include "scm/git_repository.h"
+#include "scm/names.h"
 #include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -44,15 +45,20 @@ void remove_tree(const std::string& path) {
 
 }  // namespace
 
-Scheduler::Scheduler(boost::asio::io_context& io, store::Store& store, const store::HomeLayout& layout,
-                     SchedulerSettings settings)
-    : io_(io), store_(store), layout_(layout), settings_(std::move(settings)), shutdown_timer_(io) {
+Scheduler::Scheduler(boost::asio::io_context& io, store::Store& store, scm::RepositoryCache& repositories,
+                     const store::HomeLayout& layout, SchedulerSettings settings)
+    : io_(io), store_(store), repositories_(repositories), layout_(layout), settings_(std::move(settings)), shutdown_timer_(io) {
   if (settings_.executors < 1) settings_.executors = 1;
 }
 
 Scheduler::~Scheduler() = default;
 
 void Scheduler::recover() {
+  // Nothing runs yet: any workspace or spooled upload is left from before.
+  for (const auto& dir : {layout_.workspaces_dir(), layout_.home() + "/tmp"}) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) remove_tree(entry.path().string());
+  }
   for (auto run : store_.runs_with_status(RunStatus::running)) {
     for (auto step : store_.list_steps(run.id)) {
       if (step.status == StepStatus::running) {
@@ -73,7 +79,6 @@ void Scheduler::recover() {
     run.reason = "slipway stopped while this run was running";
     run.finished_at = util::now_ms();
     store_.update_run(run);
-    remove_tree(layout_.workspace(run.id));
     spdlog::info("run {} was running when slipway stopped: marked interrupted", run.id);
   }
 }
@@ -202,6 +207,15 @@ void Scheduler::schedule_pump() {
 }
 
 void Scheduler::pump() {
+  try {
+    dispatch();
+  } catch (const std::exception& e) {
+    // The store refused (busy, full): keep serving; the next event pumps again.
+    spdlog::error("dispatching runs: {}", e.what());
+  }
+}
+
+void Scheduler::dispatch() {
   if (shutting_down_) return;
   const auto limit = static_cast<std::size_t>(settings_.executors);
   // Older runs first: finish what was started before starting more.
@@ -260,18 +274,19 @@ void Scheduler::activate(store::Run run) {
 }
 
 void Scheduler::fetch_then_prepare(ActiveRun& active) {
-  auto repo = scm::GitRepository::open_or_init_bare(layout_.repo(active.project.name));
-  if (repo && !active.run.commit.empty() && repo->resolve(active.run.commit)) {
-    prepare(active);  // already here: no need to ask the remote
+  auto repo = repositories_.bare(layout_.repo(active.project.name), /*create=*/true);
+  if (repo && !active.run.commit.empty() && (*repo)->resolve(active.run.commit)) {
+    prepare(active);  // a webhook's commit that is already here: no need to ask the remote
     return;
   }
-  append_setup_log(active, "fetching " + active.project.source_url + "\n");
+  append_setup_log(active, "fetching " + scm::redact_url(active.project.source_url) + "\n");
   exec::StepOptions options;
   // Every value is its own argv element; "--" keeps the URL from being read as an option.
   options.argv = {"git",   "--git-dir", layout_.repo(active.project.name), "fetch", "--quiet", "--prune",
                   "--no-tags", "--", active.project.source_url, "+refs/heads/*:refs/heads/*"};
   options.env = settings_.base_env;
   options.env.push_back("GIT_TERMINAL_PROMPT=0");
+  options.env.push_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");  // never wait for a password
   options.log_path = layout_.step_log(active.run.id, 0);
   options.timeout = std::chrono::minutes(10);
   options.kill_grace = settings_.kill_grace;
@@ -313,7 +328,7 @@ void Scheduler::fetch_then_prepare(ActiveRun& active) {
 }
 
 void Scheduler::prepare(ActiveRun& active) {
-  auto repo = scm::GitRepository::open(layout_.repo(active.project.name));
+  auto repo = repositories_.bare(layout_.repo(active.project.name));
   if (!repo) {
     append_setup_log(active, repo.error() + "\n");
     set_step(active, 0, StepStatus::failed, repo.error());
@@ -322,7 +337,7 @@ void Scheduler::prepare(ActiveRun& active) {
   }
   if (active.run.commit.empty() || active.run.commit.size() != 40) {
     // A run asked for by ref before the commit was known (a remote project): resolve it now.
-    auto commit = repo->resolve(active.run.commit.empty() ? active.run.branch : active.run.commit);
+    auto commit = (*repo)->resolve(active.run.commit.empty() ? active.run.branch : active.run.commit);
     if (!commit) {
       std::string reason = "no commit for '" + active.run.branch + "' in the repository";
       append_setup_log(active, reason + "\n");
@@ -334,7 +349,7 @@ void Scheduler::prepare(ActiveRun& active) {
     if (active.run.message.empty()) active.run.message = commit->summary;
     store_.update_run(active.run);
   }
-  auto prepared = prepare_run(*repo, active.run, active.workspace,
+  auto prepared = prepare_run(**repo, active.run, active.workspace,
                               [&](const std::string& text) { append_setup_log(active, text); });
   switch (prepared.outcome) {
     case PreparedRun::Outcome::failed:
@@ -392,7 +407,11 @@ void Scheduler::start_steps(ActiveRun& active) {
       // one skipped because something failed has already skipped its dependents.
       if (status != StepStatus::success && status != StepStatus::skipped) ready = false;
     }
-    if (ready) start_step(active, p);
+    if (!ready) continue;
+    const auto run_id = active.run.id;
+    start_step(active, p);
+    // A step that cannot start fails, and that may have finished (and freed) the run.
+    if (active_.find(run_id) == active_.end()) return;
   }
 }
 
@@ -431,7 +450,13 @@ void Scheduler::start_step(ActiveRun& active, std::size_t position) {
           it->second->log_sizes[position] = size;
           events_.publish({RunEvent::Kind::log_grew, run_id, static_cast<int>(position)});
         },
-        [this, run_id, position](const exec::StepOutcome& outcome) { on_step_exit(run_id, position, outcome); });
+        [this, run_id, position](const exec::StepOutcome& outcome) {
+          try {
+            on_step_exit(run_id, position, outcome);
+          } catch (const std::exception& e) {
+            spdlog::error("run {}: recording the end of step {}: {}", run_id, position, e.what());
+          }
+        });
   } catch (const util::Error& e) {
     set_step(active, position, StepStatus::failed, e.what());
     skip_dependents(active, position);

@@ -16,6 +16,7 @@
 
 #include "exec/step_execution.h"
 #include "pipeline/pipeline_file.h"
+#include "scm/repository_cache.h"
 #include "scheduler/run_events.h"
 #include "store/home_layout.h"
 #include "store/store.h"
@@ -39,8 +40,8 @@ enum class CancelResult { cancelled, not_found, already_finished };
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::io_context& io, store::Store& store, const store::HomeLayout& layout,
-            SchedulerSettings settings);
+  Scheduler(boost::asio::io_context& io, store::Store& store, scm::RepositoryCache& repositories,
+            const store::HomeLayout& layout, SchedulerSettings settings);
   ~Scheduler();
 
   // On start: runs left `running` by a daemon that died are marked
@@ -69,6 +70,7 @@ class Scheduler {
 
   void schedule_pump();
   void pump();
+  void dispatch();
   void activate(store::Run run);
   void prepare(ActiveRun& active);
   void fetch_then_prepare(ActiveRun& active);
@@ -86,6 +88,7 @@ class Scheduler {
 
   boost::asio::io_context& io_;
   store::Store& store_;
+  scm::RepositoryCache& repositories_;
   store::HomeLayout layout_;
   SchedulerSettings settings_;
   RunEvents events_;

@@ -1,21 +1,14 @@
 #include "scm/git_http_backend.h"
 
 #include <cctype>
+#include <string>
 
+#include "scm/names.h"
 #include "util/strings.h"
 
 namespace slipway::scm {
 
 namespace {
-
-bool valid_project_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return name.find("..") == std::string_view::npos;
-}
 
 // The only paths git's smart and dumb HTTP protocols use.
 bool allowed_rest(std::string_view rest) {
@@ -80,6 +73,31 @@ std::vector<std::string> cgi_environment(const CgiRequest& request, const std::v
     }
   }
   return env;
+}
+
+std::optional<std::vector<RefUpdate>> parse_receive_pack_commands(std::string_view body) {
+  std::vector<RefUpdate> updates;
+  std::size_t at = 0;
+  while (true) {
+    if (body.size() < at + 4) return std::nullopt;
+    unsigned long long length = 0;
+    std::string hex(body.substr(at, 4));
+    for (char c : hex) {
+      int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                  : (c >= 'a' && c <= 'f')                   ? c - 'a' + 10
+                                                             : -1;
+      if (digit < 0) return std::nullopt;
+      length = length * 16 + static_cast<unsigned>(digit);
+    }
+    if (length == 0) return updates;  // flush: the pack follows
+    if (length < 4 + 83 || body.size() < at + length) return std::nullopt;
+    std::string_view line = body.substr(at + 4, length - 4);
+    line = line.substr(0, line.find('\0'));  // capabilities follow the first command
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (line.size() < 83 || line[40] != ' ' || line[81] != ' ') return std::nullopt;
+    updates.push_back({std::string(line.substr(0, 40)), std::string(line.substr(41, 40)), std::string(line.substr(82))});
+    at += length;
+  }
 }
 
 std::size_t find_cgi_head_end(std::string_view data) {

@@ -42,4 +42,14 @@ std::optional<CgiResponseHead> parse_cgi_head(std::string_view head);
 // Where the CGI header block ends in DATA (index after the blank line), or npos.
 std::size_t find_cgi_head_end(std::string_view data);
 
+// One "old new ref" command at the start of a git-receive-pack request.
+struct RefUpdate {
+  std::string old_id;
+  std::string new_id;  // 40 zeros: the ref is deleted
+  std::string ref;
+};
+// The commands of a receive-pack request body (pkt-lines up to the first
+// flush); nothing when BODY does not start with well-formed commands.
+std::optional<std::vector<RefUpdate>> parse_receive_pack_commands(std::string_view body);
+
 }  // namespace slipway::scm

@@ -44,7 +44,12 @@ CommitInfo describe(git_commit* commit) {
 
 }  // namespace
 
-GitLibrary::GitLibrary() { git_libgit2_init(); }
+GitLibrary::GitLibrary() {
+  git_libgit2_init();
+  // Repositories stay open for the daemon's life: keep libgit2's object cache
+  // small (its default is 256 MiB), the OS caches the files anyway.
+  git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(4 * 1024 * 1024));
+}
 GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }
 
 void check_git(int rc, const std::string& what) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scm/names.h"
 #include "util/crypto.h"
 
 namespace slipway::scm {
@@ -50,6 +51,9 @@ util::Expected<PushEvent> parse_github_push(std::string_view body) {
     return util::unexpected("push event without a branch or tag ref");
   }
   if (event.branch.empty() && event.tag.empty()) return util::unexpected("push event with an empty ref name");
+  if (!valid_branch_name(event.branch.empty() ? event.tag : event.branch)) {
+    return util::unexpected("push event with an invalid ref name");
+  }
   if (event.deleted) return event;
   if (!is_commit_id(event.after)) return util::unexpected("push event without a valid 'after' commit id");
   if (auto it = json.find("head_commit"); it != json.end() && it->is_object()) {

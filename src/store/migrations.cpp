@@ -58,6 +58,10 @@ CREATE TABLE deliveries (
   PRIMARY KEY (provider, delivery_id)
 );
 )sql",
+      // 2: run lists filtered by branch
+      R"sql(
+CREATE INDEX runs_by_branch ON runs(branch, id);
+)sql",
   };
   return migrations;
 }

@@ -117,7 +117,7 @@ int SqliteStore::schema_version() {
   return static_cast<int>(s.int64(0));
 }
 
-SqliteStore::Use SqliteStore::prepare(const char* sql) {
+SqliteStore::Use SqliteStore::prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) it = statements_.emplace(sql, Statement(*db_, sql)).first;
   it->second.reset();
@@ -210,22 +210,23 @@ Run SqliteStore::create_run(const Run& run) {
 std::optional<Run> SqliteStore::find_run(Id id) {
   static const std::string sql =
       std::string("SELECT ") + kRunColumns + " FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ?";
-  auto s = prepare(sql.c_str());
+  auto s = prepare(sql);
   s->bind(1, id);
   if (!s->step()) return std::nullopt;
   return read_run(*s);
 }
 
 std::vector<Run> SqliteStore::list_runs(const RunFilter& filter) {
-  // NULL parameters switch a condition off, so one cached statement serves every filter.
-  static const std::string sql = std::string("SELECT ") + kRunColumns +
-                                 " FROM runs r JOIN projects p ON p.id = r.project_id"
-                                 " WHERE (?1 IS NULL OR r.project_id = ?1)"
-                                 " AND (?2 IS NULL OR r.status = ?2)"
-                                 " AND (?3 IS NULL OR r.branch = ?3)"
-                                 " AND (?4 IS NULL OR r.id < ?4)"
-                                 " ORDER BY r.id DESC LIMIT ?5";
-  auto s = prepare(sql.c_str());
+  // Only the conditions asked for go into the SQL, so SQLite can pick the
+  // index that fits (by project, status or branch, each ordered by id); each
+  // combination is prepared once and cached.
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs r JOIN projects p ON p.id = r.project_id WHERE 1";
+  if (filter.project_id) sql += " AND r.project_id = ?1";
+  if (filter.status) sql += " AND r.status = ?2";
+  if (filter.branch) sql += " AND r.branch = ?3";
+  if (filter.before_id) sql += " AND r.id < ?4";
+  sql += " ORDER BY r.id DESC LIMIT ?5";
+  auto s = prepare(sql);
   if (filter.project_id) s->bind(1, *filter.project_id);
   if (filter.status) s->bind(2, to_string(*filter.status));
   if (filter.branch) s->bind(3, *filter.branch);
@@ -240,7 +241,7 @@ std::vector<Run> SqliteStore::queued_runs(int limit) {
   static const std::string sql = std::string("SELECT ") + kRunColumns +
                                  " FROM runs r JOIN projects p ON p.id = r.project_id"
                                  " WHERE r.status = 'queued' ORDER BY r.id LIMIT ?";
-  auto s = prepare(sql.c_str());
+  auto s = prepare(sql);
   s->bind(1, limit);
   std::vector<Run> out;
   while (s->step()) out.push_back(read_run(*s));
@@ -251,7 +252,7 @@ std::vector<Run> SqliteStore::runs_with_status(RunStatus status) {
   static const std::string sql = std::string("SELECT ") + kRunColumns +
                                  " FROM runs r JOIN projects p ON p.id = r.project_id"
                                  " WHERE r.status = ? ORDER BY r.id";
-  auto s = prepare(sql.c_str());
+  auto s = prepare(sql);
   s->bind(1, to_string(status));
   std::vector<Run> out;
   while (s->step()) out.push_back(read_run(*s));

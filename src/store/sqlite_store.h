@@ -63,10 +63,10 @@ class SqliteStore final : public Store {
    private:
     Statement& statement_;
   };
-  Use prepare(const char* sql);
+  Use prepare(const std::string& sql);
 
   std::unique_ptr<SqliteDatabase> db_;
-  std::unordered_map<std::string_view, Statement> statements_;  // keyed by SQL literals
+  std::unordered_map<std::string, Statement> statements_;  // keyed by their SQL
   int transaction_depth_ = 0;
 };
 

@@ -48,7 +48,9 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) throw Error("spawn: empty argv");
   SpawnAttr attr;
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (options.new_process_group) {
+  if (options.new_session) {
+    flags |= POSIX_SPAWN_SETSID;  // leads a new session and, with it, a new group
+  } else if (options.new_process_group) {
     flags |= POSIX_SPAWN_SETPGROUP;
     posix_spawnattr_setpgroup(&attr.attr, 0);
   }
@@ -88,7 +90,7 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
 
   ChildProcess child;
   child.pid_ = pid;
-  child.own_group_ = options.new_process_group;
+  child.own_group_ = options.new_process_group || options.new_session;
   int pidfd = open_pidfd(pid);
   if (pidfd < 0) {
     int saved = errno;

@@ -21,6 +21,7 @@ struct SpawnOptions {
   int stdout_fd = -1;                        // -1: /dev/null
   int stderr_fd = -1;                        // -1: same as stdout
   bool new_process_group = true;             // the child leads its own group
+  bool new_session = false;                  // ...and its own session: no controlling terminal
 };
 
 // A spawned child. Destroying it without waiting kills its group and reaps it,

@@ -33,11 +33,12 @@ TEST_F(BadInputTest, ShellMetacharactersInBranchesAndMessagesAreNeverExecuted) {
   create_project("app");
   const std::string yml = "steps:\n  show:\n    run: echo \"branch=$SLIPWAY_BRANCH\"\n";
   auto repo = make_repo("evil", {{"slipway.yml", yml}}, "message with `touch pwned` and $(touch pwned)");
-  for (const std::string branch : {"x$(touch${IFS}pwned)", "x;touch${IFS}pwned", "x`touch${IFS}pwned`"}) {
+  for (const std::string branch :
+       {"x$(touch${IFS}pwned)", "x;touch${IFS}pwned", "x`touch${IFS}pwned`", "x$(touch${IFS}/tmp/pwned)"}) {
     auto pushed = push(repo, "app", branch);
     ASSERT_EQ(pushed.exit_code, 0) << branch << ": " << pushed.output;
   }
-  auto runs = wait_for_runs("app", 3);
+  auto runs = wait_for_runs("app", 4);
   for (const auto& summary : runs) {
     auto run = wait_for_run(summary["id"].get<std::int64_t>());
     EXPECT_EQ(run["status"], "success") << run.dump(2);
@@ -150,6 +151,27 @@ TEST_F(WebhookTest, ValidPushFetchesAndRuns) {
   EXPECT_EQ(run["commit"], head_);
   EXPECT_EQ(run["message"], "webhook commit");
   EXPECT_NE(step_log(run["id"].get<std::int64_t>(), 1).find("from-webhook"), std::string::npos);
+}
+
+TEST_F(WebhookTest, ManualRunOfARemoteProjectFetchesTheNewestCommit) {
+  auto body = payload();
+  ASSERT_EQ(deliver(body, sign(body), "first").status, 201);
+  wait_for_run(wait_for_runs("remote", 1)[0]["id"].get<std::int64_t>());
+  commit(upstream_, {{"slipway.yml", "steps:\n  a:\n    run: echo second\n"}}, "second upstream commit");
+  std::string newest = git(upstream_, {"rev-parse", "HEAD"}).output.substr(0, 40);
+  auto started = api("POST", "/projects/remote/runs", {{"ref", "main"}});
+  ASSERT_EQ(started.status, 201) << started.body;
+  auto run = wait_for_run(started.json()["id"].get<std::int64_t>());
+  EXPECT_EQ(run["status"], "success") << run.dump(2);
+  EXPECT_EQ(run["commit"], newest);
+  EXPECT_EQ(run["message"], "second upstream commit");
+}
+
+TEST_F(WebhookTest, SourceCredentialsAreNeverShown) {
+  create_project("secretive", {{"source", "https://user:hunter2@git.invalid/acme/app.git"}});
+  auto project = api("GET", "/projects/secretive");
+  EXPECT_EQ(project.json()["source"], "https://***@git.invalid/acme/app.git");
+  EXPECT_EQ(project.body.find("hunter2"), std::string::npos);
 }
 
 TEST_F(WebhookTest, BadOrMissingSignatureIs401AndNoRun) {

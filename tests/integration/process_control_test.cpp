@@ -144,9 +144,10 @@ TEST_F(ProcessControlTest, SigkilledDaemonRecoversTrueStateAndRunsTheQueue) {
 }
 
 TEST_F(ProcessControlTest, SigtermGivesStepsGraceThenInterrupts) {
-  start_daemon({"--grace", "1", "--kill-grace", "1"});
+  start_daemon({"--grace", "5", "--kill-grace", "1"});
   create_project("app");
-  auto id = push_long_step(kLongStep);
+  // Beside the long step, one still busy when SIGTERM comes that ends within the grace period.
+  auto id = push_long_step(std::string(kLongStep) + "  short:\n    needs: []\n    run: sleep 2; echo finished\n");
   ASSERT_TRUE(wait_for_log(this, [&] { return step_log(id, 1); }, "started"));
   pid_t pgid = pgid_from_log(step_log(id, 1));
   daemon_.stop();
@@ -156,6 +157,7 @@ TEST_F(ProcessControlTest, SigtermGivesStepsGraceThenInterrupts) {
   auto run = api("GET", "/runs/" + std::to_string(id)).json();
   EXPECT_EQ(run["status"], "interrupted") << run.dump(2);
   EXPECT_EQ(run["steps"][1]["status"], "interrupted");
+  EXPECT_EQ(run["steps"][2]["status"], "success");
 }
 
 TEST_F(ProcessControlTest, ExecutorLimitBoundsRunningSteps) {
