@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "exec/orphan_sweeper.h"
 #include "http/application.h"
 #include "http/server.h"
 #include "scheduler/scheduler.h"
@@ -96,6 +97,11 @@ int run_daemon(const DaemonOptions& options) {
     scm::RepositoryCache repositories;
     scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
     scheduler.recover();
+    exec::OrphanSweeper::become_subreaper();
+    exec::OrphanSweeper orphans(io, [&scheduler](std::int64_t run_id, const std::string& step) {
+      return scheduler.step_running(run_id, step);
+    });
+    orphans.start();
 
     http::ServerContext context{io,     store, scheduler, repositories, layout, http::Authenticator(store, options.public_read),
                                 "",     settings.base_env};
@@ -124,6 +130,8 @@ int run_daemon(const DaemonOptions& options) {
                  layout.home(), settings.executors);
     std::cout << "slipway listening on " << context.base_url << std::endl;
     io.run();
+    orphans.stop();
+    orphans.sweep();  // every run has ended: nothing a step left behind may stay
     spdlog::info("stopped");
     return stopping ? 0 : 1;
   } catch (const std::exception& e) {

@@ -197,6 +197,15 @@ std::uint64_t Scheduler::log_size(store::Id run_id, int position) const {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+bool Scheduler::step_running(store::Id run_id, const std::string& step) const {
+  auto it = active_.find(run_id);
+  if (it == active_.end()) return false;
+  for (const auto& s : it->second->steps) {
+    if (s.name == step && s.status == StepStatus::running) return true;
+  }
+  return false;
+}
+
 void Scheduler::schedule_pump() {
   if (pump_scheduled_ || !started_) return;
   pump_scheduled_ = true;

@@ -63,6 +63,8 @@ class Scheduler {
   // Bytes in a step's log: live for running steps, from the file otherwise.
   std::uint64_t log_size(store::Id run_id, int position) const;
   std::size_t running_steps() const { return running_steps_; }
+  // Whether the step called STEP of run RUN_ID is running now.
+  bool step_running(store::Id run_id, const std::string& step) const;
   std::size_t active_runs() const { return active_.size(); }
 
  private:

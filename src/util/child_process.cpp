@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 #include "util/error.h"
@@ -36,6 +38,21 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
   out.push_back(nullptr);
   return out;
+}
+
+// The children a ChildProcess owns, for telling them from adopted orphans.
+std::mutex owned_mutex;
+std::set<pid_t>& owned_children() {
+  static std::set<pid_t> pids;
+  return pids;
+}
+void own(pid_t pid) {
+  std::lock_guard lock(owned_mutex);
+  owned_children().insert(pid);
+}
+void disown(pid_t pid) {
+  std::lock_guard lock(owned_mutex);
+  owned_children().erase(pid);
 }
 
 // glibc 2.36 declares pidfd_open without C linkage for C++ callers: go
@@ -88,6 +105,7 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
   int rc = posix_spawnp(&pid, argv[0], &fa.actions, &attr.attr, argv.data(), envp.data());
   if (rc != 0) throw_errno("spawn " + options.argv[0], rc);
 
+  own(pid);
   ChildProcess child;
   child.pid_ = pid;
   child.own_group_ = options.new_process_group || options.new_session;
@@ -140,11 +158,13 @@ std::optional<int> ChildProcess::try_reap() {
   int status = 0;
   pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
+    disown(pid_);
     pid_ = -1;
     pidfd_.reset();
     return status;
   }
   if (r < 0 && errno == ECHILD) {  // reaped elsewhere: nothing more to learn
+    disown(pid_);
     pid_ = -1;
     pidfd_.reset();
     return 0;
@@ -161,9 +181,15 @@ int ChildProcess::wait() {
       break;
     }
   }
+  disown(pid_);
   pid_ = -1;
   pidfd_.reset();
   return status;
+}
+
+bool is_owned_child(pid_t pid) {
+  std::lock_guard lock(owned_mutex);
+  return owned_children().count(pid) > 0;
 }
 
 int exit_code_of(int wait_status) {

@@ -57,6 +57,10 @@ class ChildProcess {
   Fd pidfd_;
 };
 
+// Whether PID was spawned through ChildProcess and not reaped yet (its owner
+// will reap it; anything else among our children was adopted).
+bool is_owned_child(pid_t pid);
+
 // Exit code for a wait status: the exit status, or 128+signal when killed.
 int exit_code_of(int wait_status);
 std::string describe_wait_status(int wait_status);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "daemon_fixture.h"
+#include "util/strings.h"
 
 namespace slipway::testing {
 namespace {
@@ -182,6 +183,49 @@ TEST_F(ProcessControlTest, SecondDaemonOnSameHomeRefuses) {
   EXPECT_NE(second.exit_code, 0);
   EXPECT_NE(second.output.find("another slipway daemon"), std::string::npos) << second.output;
   EXPECT_NE(second.output.find(std::to_string(daemon_.pid())), std::string::npos) << second.output;
+}
+
+}  // namespace
+}  // namespace slipway::testing
+
+namespace slipway::testing {
+namespace {
+
+// Processes whose environment says they came from run RUN_ID.
+std::vector<pid_t> processes_of_run(std::int64_t run_id) {
+  std::vector<pid_t> found;
+  std::string marker = "SLIPWAY_RUN=" + std::to_string(run_id);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string environ = read_file(entry.path().string() + "/environ");
+    std::string stat = read_file(entry.path().string() + "/stat");
+    auto close = stat.rfind(')');
+    bool zombie = close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+    for (const auto& var : util::split(environ, '\0')) {
+      if (var == marker && !zombie) found.push_back(std::stoi(name));
+    }
+  }
+  return found;
+}
+
+TEST_F(ProcessControlTest, ProcessesThatLeaveTheGroupAreKilledWhenTheStepEnds) {
+  start_daemon();
+  create_project("app");
+  auto repo = make_repo("escape", {{"slipway.yml", "steps:\n  escape:\n    run: |\n      setsid sleep 300 &\n"
+                                                   "      (setsid sh -c 'sleep 300 & sleep 300' &)\n      sleep 0.5\n"
+                                                   "      echo left two sessions behind\n"}});
+  ASSERT_EQ(push(repo, "app").exit_code, 0);
+  auto run = wait_for_run(wait_for_runs("app", 1)[0]["id"].get<std::int64_t>());
+  EXPECT_EQ(run["status"], "success");
+  auto id = run["id"].get<std::int64_t>();
+  std::vector<pid_t> left = processes_of_run(id);
+  for (int i = 0; i < 300 && !left.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    left = processes_of_run(id);
+  }
+  EXPECT_TRUE(left.empty()) << left.size() << " processes of run " << id << " outlived their step";
+  for (pid_t pid : left) ::kill(pid, SIGKILL);
 }
 
 }  // namespace
