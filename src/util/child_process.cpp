@@ -98,6 +98,9 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
     posix_spawn_file_actions_adddup2(&fa.actions, 1, 2);
   }
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa.actions, options.cwd.c_str());
+  // Only stdin, stdout and stderr cross over: descriptors opened without
+  // close-on-exec (Asio's listening socket, for one) must never reach a step.
+  posix_spawn_file_actions_addclosefrom_np(&fa.actions, 3);
 
   auto argv = c_strings(options.argv);
   auto envp = c_strings(options.env);

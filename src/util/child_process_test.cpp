@@ -2,6 +2,8 @@
 // child leads its own group, and no child outlives its owner unreaped.
 #include "util/child_process.h"
 
+#include <fcntl.h>
+
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -120,6 +122,17 @@ TEST(ChildProcess, PassesArgvElementsLiterally) {
   auto captured = run_captured(options);
   EXPECT_EQ(exit_code_of(captured.status), 0);
   EXPECT_EQ(captured.output, hostile + "|\n");
+}
+
+TEST(ChildProcess, InheritsNoDescriptorBeyondStdio) {
+  // A descriptor opened without close-on-exec, as Asio opens its listening socket.
+  int leaky = ::open("/dev/null", O_RDONLY);
+  ASSERT_GE(leaky, 3);
+  SpawnOptions options;
+  options.argv = {"/bin/sh", "-c", "ls /proc/$$/fd | sort -n | tr '\\n' ' '"};
+  auto captured = run_captured(options);
+  ::close(leaky);
+  EXPECT_EQ(captured.output, "0 1 2 ");
 }
 
 TEST(ChildProcess, RunsInTheGivenDirectory) {

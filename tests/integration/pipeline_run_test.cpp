@@ -57,6 +57,17 @@ steps:
   EXPECT_FALSE(std::filesystem::exists(home_ + "/workspaces/" + std::to_string(id)));
 }
 
+TEST_F(PipelineRunTest, StepsSeeOnlyStdinStdoutAndStderr) {
+  // Nothing of the daemon (its listening socket, client connections, the
+  // database) may be reachable through an inherited descriptor.
+  // What a program started by the step holds (the shell keeps private copies of its own).
+  auto run = push_and_wait("steps:\n  fds:\n    run: |\n      sleep 5 &\n      sleep 0.3\n"
+                           "      echo \"fds: $(ls /proc/$!/fd | sort -n | tr '\\n' ' ')\"\n      kill $!\n");
+  EXPECT_EQ(run["status"], "success");
+  auto log = step_log(run["id"].get<std::int64_t>(), 1);
+  EXPECT_NE(log.find("fds: 0 1 2 \n"), std::string::npos) << log;
+}
+
 TEST_F(PipelineRunTest, FailingStepFailsRunAndSkipsOnlyItsDependents) {
   auto run = push_and_wait(R"(
 steps:
