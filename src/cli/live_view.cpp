@@ -56,7 +56,13 @@ void LiveView::on_run(const nlohmann::json& run) {
     // their logs replayed after this, so a state line now would come before them.
     remember_steps(run);
     for (const auto& step : array_of(run, "steps")) {
-      steps_[static_cast<int>(integer_of(step, "index", 0))].status = text_of(step, "status");
+      int index = static_cast<int>(integer_of(step, "index", 0));
+      std::string status = text_of(step, "status");
+      steps_[index].status = status;
+      if (status != "pending" && status != "running" && shown(index)) {
+        replayed_.push_back({index, static_cast<std::uint64_t>(std::max<std::int64_t>(0, integer_of(step, "log_size", 0))),
+                             step});
+      }
     }
     std::string status = text_of(run, "status");
     out_ << paint("==> ", Colour::bold, options_.colour)
@@ -69,6 +75,7 @@ void LiveView::on_run(const nlohmann::json& run) {
     }
     out_ << "\n";
     header_written_ = true;
+    report_replayed();
     return;
   }
   // A later run event (one after a reconnect among them): report what changed meanwhile.
@@ -102,9 +109,26 @@ void LiveView::on_log(const nlohmann::json& log) {
     write_line(index, std::string_view(text).substr(start, end - start));
   }
   step.partial = text.substr(start);
+  step.seen += text_of(log, "text").size();
+  report_replayed();
+}
+
+void LiveView::report_replayed() {
+  while (!replayed_.empty()) {
+    const Replayed& next = replayed_.front();
+    StepLine& line = steps_[next.index];
+    if (line.seen < next.log_size) return;  // its log is still being replayed
+    flush_partial(next.index);
+    out_ << paint("==> ", Colour::bold, options_.colour) << line.name << ": "
+         << paint(line.status, status_colour(line.status), options_.colour) << step_outcome(next.step, now())
+         << "\n";
+    replayed_.pop_front();
+  }
 }
 
 void LiveView::on_end(const nlohmann::json& run) {
+  for (auto& pending : replayed_) steps_[pending.index].seen = pending.log_size;  // report whatever is left
+  report_replayed();
   remember_steps(run);
   for (const auto& step : array_of(run, "steps")) on_step(step);
   for (auto& [index, step] : steps_) flush_partial(index);

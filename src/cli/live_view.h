@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,8 +36,18 @@ class LiveView {
     std::string name;
     std::string status;
     std::string partial;  // text of a line not ended yet
+    std::uint64_t seen = 0;  // log bytes received
   };
+  // A step that had finished before we connected: its state line is due once
+  // its log (LOG_SIZE bytes) has been replayed, in step order.
+  struct Replayed {
+    int index;
+    std::uint64_t log_size;
+    nlohmann::json step;
+  };
+  void report_replayed();
 
+  std::deque<Replayed> replayed_;
   void on_run(const nlohmann::json& run);
   void on_step(const nlohmann::json& step);
   void on_log(const nlohmann::json& log);

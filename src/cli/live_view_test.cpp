@@ -41,6 +41,23 @@ TEST_F(LiveViewTest, PrefixesLogLinesWithTheirStep) {
             "setup | cloned\n");
 }
 
+TEST_F(LiveViewTest, StepsThatEndedBeforeWeConnectedAreReportedAfterTheirReplayedLog) {
+  LiveView view = make_view();
+  view.on_event({"", "run", R"({"id": 8, "project": "hello", "status": "running", "branch": "main",
+      "commit": "3f2a9c1d0e5b", "message": "", "steps": [
+      {"index": 0, "name": "setup", "status": "success", "exit_code": 0, "log_size": 7},
+      {"index": 1, "name": "lint", "status": "success", "exit_code": 0, "log_size": 0},
+      {"index": 2, "name": "test", "status": "running", "exit_code": null, "log_size": 5}]})"});
+  view.on_event({"", "log", R"({"step": 0, "offset": 0, "text": "cloned\n"})"});
+  view.on_event({"", "log", R"({"step": 2, "offset": 0, "text": "ok 1\n"})"});
+  EXPECT_EQ(out_.str(),
+            "==> run 8 (hello, main @ 3f2a9c1): running\n"
+            "setup | cloned\n"
+            "==> setup: success (exit 0)\n"
+            "==> lint: success (exit 0)\n"
+            "test  | ok 1\n");
+}
+
 TEST_F(LiveViewTest, WritesAHeaderThenStateChanges) {
   LiveView view = make_view();
   view.on_event({"", "run", kRun});
@@ -48,8 +65,10 @@ TEST_F(LiveViewTest, WritesAHeaderThenStateChanges) {
       "started_at": "2026-11-26T07:00:00.400Z", "finished_at": "2026-11-26T07:00:01.600Z"})"});
   view.on_event({"", "step", R"({"index": 2, "name": "test", "status": "running"})"});
   view.on_event({"", "step", R"({"index": 2, "name": "test", "status": "running"})"});  // no change
+  // setup had finished before we connected (with no log): its state is reported at once.
   EXPECT_EQ(out_.str(),
             "==> run 7 (hello, main @ 3f2a9c1): running  Add a health check\n"
+            "==> setup: success (exit 0, 0.4s)\n"
             "==> build: success (exit 0, 1.2s)\n"
             "==> test: running\n");
 }

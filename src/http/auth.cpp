@@ -45,7 +45,8 @@ std::optional<store::Token> Authenticator::require(std::string_view authorizatio
                                                       : "invalid token"};
   }
   if (static_cast<int>(token->role) < static_cast<int>(role)) {
-    throw HttpError{403, "this needs a " + std::string(store::to_string(role)) + " token; yours is " +
+    std::string needed(store::to_string(role));
+    throw HttpError{403, "this needs " + std::string(needed == "admin" ? "an " : "a ") + needed + " token; yours is " +
                              std::string(store::to_string(token->role))};
   }
   return token;

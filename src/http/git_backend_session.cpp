@@ -52,9 +52,14 @@ class GitBackendSession : public std::enable_shared_from_this<GitBackendSession>
     if (!route) return respond(404, "not a git repository path");
     route_ = *route;
 
-    auto token = context_.auth.identify(std::string(header[beast_http::field::authorization]));
+    std::string authorization(header[beast_http::field::authorization]);
+    auto token = context_.auth.identify(authorization);
     auto needed = route_.is_push ? store::Role::deployer : store::Role::viewer;
-    if (!token) return respond(401, "authentication required: use a Slipway token as the password", true);
+    if (!token) {
+      return respond(401, authorization.empty() ? "authentication required: use a Slipway token as the password"
+                                                : "invalid token: use a Slipway token as the password",
+                     true);
+    }
     if (static_cast<int>(token->role) < static_cast<int>(needed)) {
       return respond(403, "this token may not push (a deployer or admin token can)");
     }

@@ -67,8 +67,19 @@ PreparedRun prepare_run(const scm::GitRepository& repo, const store::Run& run, c
     return failed(log, fmt::format("checkout of {} failed: {}", short_commit, e.what()));
   }
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  log(fmt::format("checked out {} ({}) in {} ms; {} steps\n", short_commit, run.branch, took.count(),
-                  result.pipeline.steps.size()));
+  auto count = result.pipeline.steps.size();
+  log(fmt::format("checked out {} ({}) in {} ms; {} step{}\n", short_commit, run.branch, took.count(), count,
+                  count == 1 ? "" : "s"));
+  for (const auto& step : result.pipeline.steps) {
+    // Accepted by the file format, carried out by later versions: say so rather than ignore it.
+    if (!step.image.empty() || !step.services.empty()) {
+      log(fmt::format("note: step '{}' asks for a container image; container steps are not supported yet, "
+                      "so it runs on this host\n", step.name));
+    }
+    if (!step.artifacts.empty()) {
+      log(fmt::format("note: step '{}' lists artifacts; keeping artifacts is not supported yet\n", step.name));
+    }
+  }
   result.outcome = PreparedRun::Outcome::ready;
   return result;
 }

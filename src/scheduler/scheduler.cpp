@@ -497,7 +497,10 @@ void Scheduler::on_step_exit(store::Id run_id, std::size_t position, const exec:
     } else {
       status = StepStatus::failed;
     }
-    set_step(active, position, status, outcome.succeeded() ? "" : outcome.description, outcome.exit_code);
+    std::string reason;  // the status says enough for success and cancel
+    if (status == StepStatus::failed) reason = outcome.description;
+    if (status == StepStatus::interrupted) reason = "slipway stopped while this step was running";
+    set_step(active, position, status, reason, outcome.exit_code);
     if (status != StepStatus::success) skip_dependents(active, position);
     finish_if_done(active);
   }
