@@ -2,12 +2,13 @@
 # The quick start: installs dependencies, builds Slipway, starts the daemon
 # with its state under ./var, creates the example project `hello`, pushes
 # examples/hello to it with git and follows the run to its end.
+# SLIPWAY_LISTEN=127.0.0.1:PORT picks another address than 127.0.0.1:7300.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 scripts/install-deps.sh
-echo "== building slipway"
+echo "== building slipway (the first build takes a few minutes)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target slipway
 slipway="$root/build/slipway"
@@ -19,19 +20,27 @@ mkdir -p "$home"
 if [ -f "$home/slipway.lock" ] && kill -0 "$(head -n1 "$home/slipway.lock" 2>/dev/null)" 2>/dev/null; then
   echo "== slipway is already running (pid $(head -n1 "$home/slipway.lock"))"
 else
+  host=${listen%:*}
+  port=${listen##*:}
+  if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+    echo "demo: $listen is already in use by another program (or another slipway home)." >&2
+    echo "      Rerun on a free address: SLIPWAY_LISTEN=127.0.0.1:7301 scripts/demo.sh" >&2
+    exit 1
+  fi
   echo "== starting: slipway serve --home var --listen $listen (log: var/daemon.log)"
   rm -f "$home/slipway.url"
+  log_start=$(stat -c %s "$home/daemon.log" 2>/dev/null || echo 0)
   nohup "$slipway" serve --home "$home" --listen "$listen" >>"$home/daemon.log" 2>&1 &
   for _ in $(seq 100); do
     [ -s "$home/slipway.url" ] && break
-    kill -0 $! 2>/dev/null || { cat "$home/daemon.log"; exit 1; }
+    kill -0 $! 2>/dev/null || { tail -c +"$((log_start + 1))" "$home/daemon.log"; exit 1; }
     sleep 0.1
   done
 fi
 url=$(cat "$home/slipway.url")
 
-# The first admin token is made straight in the database; --save stores it
-# (with the URL) in ~/.config/slipway/config.json for the CLI.
+# The first admin token is made straight in the database (no daemon call
+# needed); the demo keeps it in var/demo.token.
 if [ ! -s "$home/demo.token" ]; then
   (umask 077; "$slipway" token create --home "$home" --name demo --role admin > "$home/demo.token")
 fi

@@ -72,7 +72,7 @@ int run_command(const CommandSet& commands, CommandContext& context) {
 }  // namespace
 
 int run(int argc, char** argv) {
-  CLI::App app("Slipway: every git push built, tested and deployed.", "slipway");
+  CLI::App app("Slipway: every git push built and tested, live.", "slipway");
   app.set_version_flag("--version", "slipway " SLIPWAY_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: `slipway runs --json`

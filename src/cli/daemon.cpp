@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -132,6 +133,9 @@ int run_daemon(const DaemonOptions& options) {
     io.run();
     orphans.stop();
     orphans.sweep();  // every run has ended: nothing a step left behind may stay
+    // No stale pid for `kill $(head -n1 slipway.lock)` to hit later.
+    if (::ftruncate(lock.get(), 0) != 0) spdlog::warn("cannot clear {}", layout.lock_file());
+    std::filesystem::remove(layout.home() + "/slipway.url");
     spdlog::info("stopped");
     return stopping ? 0 : 1;
   } catch (const std::exception& e) {

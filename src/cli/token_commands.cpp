@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -59,9 +60,16 @@ int create_token(CommandContext& context, const CreateOptions& options) {
   if (token.empty()) throw util::Error("slipway answered without a token");
 
   if (options.save) {
+    // With --home, the URL is the one the daemon on that home wrote when it started.
+    std::string url = context.settings().url;
+    if (!options.home.empty()) {
+      std::ifstream url_file(std::filesystem::path(options.home) / "slipway.url");
+      std::string written;
+      if (std::getline(url_file, written) && !written.empty()) url = written;
+    }
     std::filesystem::path path = config_file_path(process_env());
-    save_config(path, context.settings().url, token);
-    std::cerr << fmt::format("saved the token and {} to {}\n", context.settings().url, path.string());
+    save_config(path, url, token);
+    std::cerr << fmt::format("saved the token and {} to {}\n", url, path.string());
   }
   // The token alone, so that TOKEN=$(slipway token create ...) works.
   if (context.json()) {
