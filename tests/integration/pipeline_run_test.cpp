@@ -61,7 +61,8 @@ TEST_F(PipelineRunTest, StepsSeeOnlyStdinStdoutAndStderr) {
   // Nothing of the daemon (its listening socket, client connections, the
   // database) may be reachable through an inherited descriptor.
   // What a program started by the step holds (the shell keeps private copies of its own).
-  auto run = push_and_wait("steps:\n  fds:\n    run: |\n      sleep 5 &\n      sleep 0.3\n"
+  auto run = push_and_wait("steps:\n  fds:\n    run: |\n      sleep 5 &\n"
+                           "      for i in $(seq 100); do tr '\\0' ' ' < /proc/$!/cmdline | grep -q '^sleep' && break; sleep 0.05; done\n"
                            "      echo \"fds: $(ls /proc/$!/fd | sort -n | tr '\\n' ' ')\"\n      kill $!\n");
   EXPECT_EQ(run["status"], "success");
   auto log = step_log(run["id"].get<std::int64_t>(), 1);
