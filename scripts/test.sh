@@ -18,7 +18,18 @@ cmake --build build -j "$jobs"
 
 echo "== ctest: unit and end-to-end tests"
 status=0
-(cd build && ctest --output-on-failure -j "$jobs" --timeout 300) || status=$?
+passed=0
+failed=0
+# Adds a ctest log's "N% tests passed, F tests failed out of T" to the totals.
+count() {
+  local line total bad
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -n1)
+  total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  bad=$(echo "$line" | sed -E 's/.* ([0-9]+) tests? failed.*/\1/')
+  if [ -n "$line" ]; then passed=$((passed + total - bad)); failed=$((failed + bad)); else failed=$((failed + 1)); fi
+}
+(cd build && ctest --output-on-failure -j "$jobs" --timeout 300) 2>&1 | tee build/ctest.log || status=1
+count build/ctest.log
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build with ASan+UBSan"
@@ -26,7 +37,8 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-asan -j "$jobs" --target slipway_unit_tests
   echo "== unit tests under ASan+UBSan"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300) || status=$?
+  (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300) 2>&1 | tee build-asan/ctest.log || status=1
+  count build-asan/ctest.log
 fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
@@ -40,11 +52,16 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
     if build-fuzz/fuzz/${fuzzer}_fuzzer -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 \
          -artifact_prefix=build-fuzz/ "$corpus" >build-fuzz/$fuzzer.log 2>&1; then
       echo "fuzz $fuzzer: no crash ($(grep -o 'Done [0-9]* runs in [0-9]* second' build-fuzz/$fuzzer.log)s)"
+      passed=$((passed + 1))
     else
       echo "fuzz $fuzzer: FAILED"; tail -n 40 build-fuzz/$fuzzer.log; status=1
+      failed=$((failed + 1))
     fi
     rm -rf "$corpus"
   done
 fi
 
+echo "== summary (ctest runs and fuzz targets)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] || status=1
 exit $status
