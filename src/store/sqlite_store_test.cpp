@@ -1,5 +1,6 @@
 // Tests of the SQLite store on a real database file in a temporary directory.
 #include "store/sqlite_store.h"
+#include "store/temp_store_fixture.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -21,27 +22,8 @@ Step make_step(int position, std::string name, std::vector<int> needs = {}) {
   return step;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/slipway-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    path_ = dir_ + "/slipway.db";
-    auto opened = SqliteStore::open(path_);
-    ASSERT_TRUE(opened) << opened.error();
-    store_ = std::move(*opened);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Project project(const std::string& name) {
-    Project p;
-    p.name = name;
-    return store_->create_project(p);
-  }
   store::Run run(const Project& p, const std::string& branch, RunStatus status = RunStatus::queued) {
     store::Run r;
     r.project_id = p.id;
@@ -73,9 +55,6 @@ class SqliteStoreTest : public ::testing::Test {
     return result;
   }
 
-  std::string dir_;
-  std::string path_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteStoreTest, OpenCreatesAndMigratesTheFile) {

@@ -9,37 +9,13 @@
 #include <stdexcept>
 
 #include "store/sqlite_store.h"
+#include "store/temp_store_fixture.h"
 #include "util/error.h"
 
 namespace slipway::store {
 namespace {
 
-class StoreTransactionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/slipway-transaction-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    path_ = dir_ + "/slipway.db";
-    auto opened = SqliteStore::open(path_);
-    ASSERT_TRUE(opened) << opened.error();
-    store_ = std::move(*opened);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Project project(const std::string& name) {
-    Project p;
-    p.name = name;
-    return store_->create_project(p);
-  }
-
-  std::string dir_;
-  std::string path_;
-  std::unique_ptr<SqliteStore> store_;
-};
+class StoreTransactionTest : public TempStoreTest {};
 
 TEST_F(StoreTransactionTest, RollsBackEverythingOnException) {
   auto body = [&] {
