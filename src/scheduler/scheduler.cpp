@@ -394,11 +394,6 @@ void Scheduler::prepare(ActiveRun& active) {
   active.executions.resize(active.steps.size());
   active.log_sizes.resize(active.steps.size(), 0);
   set_step(active, 0, StepStatus::success, "", 0);
-  if (active.cancelling) {
-    for (std::size_t p = 1; p < active.steps.size(); ++p) {
-      if (active.steps[p].status == StepStatus::pending) set_step(active, p, StepStatus::cancelled, "run cancelled");
-    }
-  }
   finish_if_done(active);
   schedule_pump();
 }

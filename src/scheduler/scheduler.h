@@ -65,7 +65,6 @@ class Scheduler {
   std::size_t running_steps() const { return running_steps_; }
   // Whether the step called STEP of run RUN_ID is running now.
   bool step_running(store::Id run_id, const std::string& step) const;
-  std::size_t active_runs() const { return active_.size(); }
 
  private:
   struct ActiveRun;
