@@ -37,4 +37,21 @@ class Expected {
   std::variant<T, Unexpected> state_;
 };
 
+// Success with no value, or the message saying why not.
+template <>
+class Expected<void> {
+ public:
+  Expected() = default;
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Expected(Unexpected error) : error_(std::move(error.message)), failed_(true) {}
+
+  bool has_value() const { return !failed_; }
+  explicit operator bool() const { return has_value(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+  bool failed_ = false;
+};
+
 }  // namespace slipway::util
