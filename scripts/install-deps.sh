@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev   # libFuzzer targets and the sanitizer runtime
   procps python3              # ps for the tests; python3 for the example app
+  nginx                       # the reverse proxy in front of deployed apps (src/proxy)
 )
 
 missing=()
