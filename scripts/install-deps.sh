@@ -10,8 +10,15 @@ packages=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev   # libFuzzer targets and the sanitizer runtime
   procps python3              # ps for the tests; python3 for the example app
-  nginx                       # the reverse proxy in front of deployed apps (src/proxy)
+  nginx                       # the reverse proxy in front of deployed apps, and static sites
+  python3-flask gunicorn      # examples/flask and examples/broken
+  wrk                         # HTTP load generator: keeps traffic on an app while it is deployed
 )
+# examples/vite builds with Node.js and npm. A node already on PATH (e.g. from NodeSource, which
+# bundles npm) is kept: Debian's npm package would conflict with it.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
