@@ -30,8 +30,8 @@ TEST(EnvironmentsTable, ShowsCommitAndDomains) {
        "url": "http://hello.localhost:8080/", "since": "2026-11-26T11:59:00.000Z",
        "domains": ["hello.test", "www.hello.test"]}]})");
   EXPECT_EQ(environments_table(app, false, kNow),
-            "ENV         RELEASE  COMMIT   STATUS   URL                           SINCE    DOMAINS\n"
-            "production        3  3f2a1b2  crashed  http://hello.localhost:8080/  1m ago   hello.test, www.hello.test\n");
+            "ENV         RELEASE  COMMIT   STATUS   URL                           SINCE   DOMAINS\n"
+            "production        3  3f2a1b2  crashed  http://hello.localhost:8080/  1m ago  hello.test, www.hello.test\n");
 }
 
 TEST(InstancesTable, AddsTheEnvironmentOnlyWhenThereAreSeveral) {

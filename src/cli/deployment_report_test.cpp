@@ -60,7 +60,7 @@ TEST(DeploymentsTable, TruncatesTheReason) {
   EXPECT_EQ(deployments_table(nlohmann::json::array({queued, failed}), false, kNow),
             "ID  ENV         KIND    RELEASE  STATUS  TRIGGER  STARTED  DURATION  REASON\n"
             "11  production  config        3  queued  config   -\n"
-            "10  production  deploy        3  failed  push     1m ago   4.2s      health check failed: GET / answered 5…\n");
+            "10  production  deploy        3  failed  push     1m ago   4.2s      health check failed: GET / answered 502…\n");
 }
 
 TEST(DeploymentDetails, ShowsThePreviousRelease) {
