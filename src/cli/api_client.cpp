@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace slipway::cli {
 
 namespace {
@@ -68,7 +70,7 @@ void ApiClient::throw_api_error(int status, const std::string& body, const std::
 
 ApiResponse ApiClient::json_exchange(HttpRequest request) const {
   request.headers.emplace_back("Accept", "application/json");
-  if (request.method == "POST") request.headers.emplace_back("Content-Type", "application/json");
+  if (request.method == "POST" || request.method == "PUT") request.headers.emplace_back("Content-Type", "application/json");
   std::string what = request.method + " " + request.target;
   int status = 0;
   HttpConnection connection = send(std::move(request), status);
@@ -95,6 +97,10 @@ ApiResponse ApiClient::post(std::string_view path, const nlohmann::json& body) c
   return json_exchange(HttpRequest{"POST", target(path, {}), {}, body.dump()});
 }
 
+ApiResponse ApiClient::put(std::string_view path, const nlohmann::json& body) const {
+  return json_exchange(HttpRequest{"PUT", target(path, {}), {}, body.dump()});
+}
+
 ApiResponse ApiClient::del(std::string_view path) const {
   return json_exchange(HttpRequest{"DELETE", target(path, {}), {}, ""});
 }
@@ -107,6 +113,25 @@ std::string ApiClient::get_text(std::string_view path, const Query& query) const
   std::string body = connection.read_body(kAnswerTimeout);
   if (status >= 400) throw_api_error(status, body, what);
   return body;
+}
+
+LogChunk ApiClient::get_log(std::string_view path, const Query& query) const {
+  HttpRequest request{"GET", target(path, query), {{"Accept", "text/plain"}}, ""};
+  std::string what = "GET " + request.target;
+  int status = 0;
+  HttpConnection connection = send(std::move(request), status);
+  LogChunk chunk;
+  chunk.text = connection.read_body(kAnswerTimeout);
+  if (status >= 400) throw_api_error(status, chunk.text, what);
+
+  unsigned long long offset = 0;
+  for (const auto& [name, value] : query) {
+    if (name == "offset") util::parse_uint(value, offset);
+  }
+  unsigned long long number = 0;
+  chunk.end = util::parse_uint(connection.header("X-Log-End"), number) ? number : offset + chunk.text.size();
+  chunk.size = util::parse_uint(connection.header("X-Log-Size"), number) ? number : chunk.end;
+  return chunk;
 }
 
 HttpConnection ApiClient::open_event_stream(std::string_view path, const std::string& last_event_id) const {

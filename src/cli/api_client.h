@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -35,6 +36,16 @@ struct ApiResponse {
   nlohmann::json body;  // null for 204
 };
 
+// A piece of a log that grows (a deployment's, an app process's): its bytes, where
+// they end in the log (X-Log-End) and the log's size when it was read (X-Log-Size).
+struct LogChunk {
+  std::string text;
+  std::uint64_t end = 0;
+  std::uint64_t size = 0;
+  // Where TEXT starts in the log.
+  std::uint64_t start() const { return end >= text.size() ? end - text.size() : 0; }
+};
+
 class ApiClient {
  public:
   static util::Expected<ApiClient> create(const ClientSettings& settings);
@@ -43,9 +54,13 @@ class ApiClient {
   // and ConnectionError when the daemon cannot be reached.
   ApiResponse get(std::string_view path, const Query& query = {}) const;
   ApiResponse post(std::string_view path, const nlohmann::json& body = nlohmann::json::object()) const;
+  ApiResponse put(std::string_view path, const nlohmann::json& body) const;
   ApiResponse del(std::string_view path) const;
   // A text/plain resource such as a step log.
   std::string get_text(std::string_view path, const Query& query = {}) const;
+  // A text/plain log answered with X-Log-End and X-Log-Size; without those headers
+  // the chunk is taken to start at the query's offset (0 when not given).
+  LogChunk get_log(std::string_view path, const Query& query = {}) const;
 
   // Starts GET PATH as a Server-Sent Events stream, resuming after LAST_EVENT_ID
   // when it is not empty; the connection is left positioned at the body.

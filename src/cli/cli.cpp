@@ -7,11 +7,17 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/app_commands.h"
 #include "cli/command_context.h"
+#include "cli/config_commands.h"
+#include "cli/deploy_commands.h"
+#include "cli/deployment_commands.h"
+#include "cli/domain_commands.h"
 #include "cli/exit_status.h"
 #include "cli/json_fields.h"
 #include "cli/log_commands.h"
 #include "cli/project_commands.h"
+#include "cli/ps_commands.h"
 #include "cli/run_commands.h"
 #include "cli/serve_command.h"
 #include "cli/token_commands.h"
@@ -30,8 +36,9 @@ constexpr const char* kFooter =
     "or ~/.config/slipway/config.json (its token is only sent to its own URL), else\n"
     "http://127.0.0.1:7300 without a token.\n"
     "\n"
-    "Exit status: 0 success (a run that succeeded or was skipped), 1 failure (a failed run, an\n"
-    "API or connection error), 2 bad command line, 3 run cancelled or interrupted.";
+    "Exit status: 0 success (a run that succeeded or was skipped, a deployment that succeeded), 1\n"
+    "failure (a failed run or deployment, an API or connection error), 2 bad command line, 3 run or\n"
+    "deployment cancelled or interrupted, or deployment superseded.";
 
 int show_version(CommandContext& context) {
   nlohmann::json server;
@@ -87,6 +94,12 @@ int run(int argc, char** argv) {
   add_project_commands(app, commands);
   add_run_commands(app, commands);
   add_log_commands(app, commands);
+  add_app_commands(app, commands);
+  add_deploy_commands(app, commands);
+  add_deployment_commands(app, commands);
+  add_config_commands(app, commands);
+  add_ps_commands(app, commands);
+  add_domain_commands(app, commands);
   add_token_commands(app, commands);
   CLI::App* version = app.add_subcommand("version", "Show the client's and the daemon's versions");
   commands.add(version, show_version);

@@ -5,8 +5,8 @@
 namespace slipway::cli {
 
 // Parses ARGV, runs the chosen command and returns the process exit status:
-// 0 success, 1 failure (a failed run, an API or connection error), 2 bad
-// command line, 3 run cancelled or interrupted.
+// 0 success, 1 failure (a failed run or deployment, an API or connection error),
+// 2 bad command line, 3 run or deployment cancelled or interrupted, deployment superseded.
 int run(int argc, char** argv);
 
 }  // namespace slipway::cli

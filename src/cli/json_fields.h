@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace slipway::cli {
 
@@ -32,6 +33,15 @@ inline const nlohmann::json& array_of(const nlohmann::json& object, const char* 
   if (!object.is_object()) return kEmpty;
   auto it = object.find(key);
   return it != object.end() && it->is_array() ? *it : kEmpty;
+}
+
+// The strings of an array field (current_in, domains); other elements are skipped.
+inline std::vector<std::string> texts_of(const nlohmann::json& object, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& item : array_of(object, key)) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 }  // namespace slipway::cli

@@ -54,8 +54,9 @@ std::string paint(std::string_view text, Colour colour, bool enabled) {
 
 Colour status_colour(std::string_view status) {
   if (status == "success") return Colour::green;
-  if (status == "failed") return Colour::red;
-  if (status == "cancelled" || status == "interrupted") return Colour::yellow;
+  if (status == "failed" || status == "crashed") return Colour::red;
+  if (status == "cancelled" || status == "interrupted" || status == "superseded" || status == "backoff")
+    return Colour::yellow;
   if (status == "running") return Colour::cyan;
   return Colour::grey;  // queued, pending, skipped
 }
