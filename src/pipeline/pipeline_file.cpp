@@ -21,10 +21,12 @@ void build_settings(ValidationContext& context, const Entry& entry, BuildSetting
   if (!expect_mapping(context, entry)) return;
   for (const auto& key : entries(context, entry.value)) {
     if (key.key == "type") {
+      // The names of pipeline::AppType (app_detection.h), procfile aside: a Procfile is found, not chosen.
       auto type = string_value(context, key);
-      if (type && *type != "python" && *type != "node" && *type != "static" && *type != "node-static") {
+      if (type && *type != "python" && *type != "node" && *type != "node-static" && *type != "static") {
         context.error(key.value_mark(), "unknown build type " + quoted(*type) +
-                                            "; valid types: python, node, static, node-static");
+                                            did_you_mean(*type, {"python", "node", "node-static", "static"}) +
+                                            "; valid types: python, node, node-static, static");
       } else if (type) {
         build.type = std::move(*type);
       }

@@ -91,7 +91,7 @@ struct Environment {
 
 // `build:`: how the app is built and run when it has no Procfile / Dockerfile.
 struct BuildSettings {
-  std::string type;                     // empty: detect; else python | node | static | node-static
+  std::string type;                     // empty: detect; else python | node | node-static | static
   std::string output;                   // the directory a static build produces
   std::vector<EnvVar> base_images;      // app type -> image reference
 };

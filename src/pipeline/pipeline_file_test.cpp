@@ -401,7 +401,15 @@ TEST(PipelineFile, StepServices) {
 
 TEST(PipelineFile, Build) {
   EXPECT_EQ(errors("build: {type: rust}\nsteps: {a: {run: x}}\n"),
-            "slipway.yml:1:15: unknown build type 'rust'; valid types: python, node, static, node-static");
+            "slipway.yml:1:15: unknown build type 'rust'; valid types: python, node, node-static, static");
+  EXPECT_EQ(
+      errors("build: {type: nodejs}\nsteps: {a: {run: x}}\n"),
+      "slipway.yml:1:15: unknown build type 'nodejs' (did you mean 'node'?); valid types: python, node, "
+      "node-static, static");
+  EXPECT_EQ(
+      errors("build: {type: python3}\nsteps: {a: {run: x}}\n"),
+      "slipway.yml:1:15: unknown build type 'python3' (did you mean 'python'?); valid types: python, node, "
+      "node-static, static");
   EXPECT_EQ(errors("build: {output: /srv/www}\nsteps: {a: {run: x}}\n"),
             "slipway.yml:1:17: invalid 'output' '/srv/www': must be a relative path");
   EXPECT_EQ(errors("build: {base_images: {node: [a]}}\nsteps: {a: {run: x}}\n"),

@@ -115,22 +115,26 @@ std::vector<Entry> entries(ValidationContext& context, const YAML::Node& map) {
   return result;
 }
 
-void unknown_key(ValidationContext& context, const Entry& entry, std::string_view where,
-                 std::initializer_list<std::string_view> valid, std::string_view note) {
-  std::string message = "unknown key " + quoted(entry.key);
-  if (!where.empty()) message += " " + std::string(where);
+std::string did_you_mean(std::string_view text, std::initializer_list<std::string_view> valid) {
   std::string_view closest;
-  std::size_t closest_distance = 3;  // only suggest keys within two edits
-  if (entry.key.size() <= 40) {
+  std::size_t closest_distance = 3;  // only suggest names within two edits
+  if (text.size() <= 40) {
     for (std::string_view candidate : valid) {
-      std::size_t distance = edit_distance(entry.key, candidate);
+      std::size_t distance = edit_distance(text, candidate);
       if (distance < closest_distance) {
         closest = candidate;
         closest_distance = distance;
       }
     }
   }
-  if (!closest.empty()) message += " (did you mean " + quoted(closest) + "?)";
+  return closest.empty() ? std::string() : " (did you mean " + quoted(closest) + "?)";
+}
+
+void unknown_key(ValidationContext& context, const Entry& entry, std::string_view where,
+                 std::initializer_list<std::string_view> valid, std::string_view note) {
+  std::string message = "unknown key " + quoted(entry.key);
+  if (!where.empty()) message += " " + std::string(where);
+  message += did_you_mean(entry.key, valid);
   message += "; valid keys: ";
   bool first = true;
   for (std::string_view candidate : valid) {

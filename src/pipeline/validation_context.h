@@ -63,6 +63,9 @@ std::string_view describe(const YAML::Node& node);
 // The pairs of MAP in file order. Keys that are not strings, and repeated keys, are reported and dropped.
 std::vector<Entry> entries(ValidationContext& context, const YAML::Node& map);
 
+// " (did you mean 'X'?)" for the name in VALID within two edits of TEXT, or "".
+std::string did_you_mean(std::string_view text, std::initializer_list<std::string_view> valid);
+
 // Reports ENTRY as unknown in WHERE ("in step 'build'"; empty at the top level), listing VALID,
 // then NOTE.
 void unknown_key(ValidationContext& context, const Entry& entry, std::string_view where,
