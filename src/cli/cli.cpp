@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "cli/app_commands.h"
 #include "cli/command_context.h"
@@ -21,6 +23,7 @@
 #include "cli/run_commands.h"
 #include "cli/serve_command.h"
 #include "cli/token_commands.h"
+#include "exec/supervisor.h"
 
 #ifndef SLIPWAY_VERSION
 #define SLIPWAY_VERSION "dev"
@@ -104,6 +107,14 @@ int run(int argc, char** argv) {
   CLI::App* version = app.add_subcommand("version", "Show the client's and the daemon's versions");
   commands.add(version, show_version);
   add_serve_command(app);
+  // Started by the daemon, one per app instance; not listed in the help.
+  auto instance_dir = std::make_shared<std::string>();
+  CLI::App* supervise = app.add_subcommand("supervise", "Run one app instance (used by the daemon)")->group("");
+  supervise->add_option("DIR", *instance_dir, "Instance directory (spec.json)")->required();
+  supervise->callback([instance_dir] {
+    int status = exec::run_supervisor(*instance_dir);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
 
   try {
     app.parse(argc, argv);

@@ -190,6 +190,13 @@ int ChildProcess::wait() {
   return status;
 }
 
+pid_t ChildProcess::release() {
+  pid_t pid = std::exchange(pid_, -1);
+  if (pid > 0) disown(pid);
+  pidfd_.reset();
+  return pid;
+}
+
 bool is_owned_child(pid_t pid) {
   std::lock_guard lock(owned_mutex);
   return owned_children().count(pid) > 0;

@@ -51,6 +51,11 @@ class ChildProcess {
   // Blocks until the child exits; returns its wait status.
   int wait();
 
+  // Lets go of the child without killing or reaping it (it is to outlive us)
+  // and takes it off the owned-children registry, so whoever reaps adopted
+  // children reaps it. Returns its pid.
+  pid_t release();
+
  private:
   pid_t pid_ = -1;
   bool own_group_ = false;
