@@ -16,14 +16,19 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "deploy/local_deployment.h"
+#include "deploy/proxy_control.h"
 #include "exec/orphan_sweeper.h"
 #include "http/application.h"
 #include "http/server.h"
+#include "proxy/nginx_proxy.h"
+#include "scheduler/deployment_queue.h"
 #include "scheduler/scheduler.h"
 #include "scm/git_repository.h"
 #include "store/sqlite_store.h"
 #include "util/error.h"
 #include "util/fd.h"
+#include "util/secret_box.h"
 #include "util/strings.h"
 
 extern char** environ;
@@ -73,6 +78,13 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {address, static_cast<unsigned short>(port)};
 }
 
+std::string self_binary() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw util::Error("cannot find the slipway binary (/proc/self/exe): " + ec.message());
+  return path.string();
+}
+
 }  // namespace
 
 int run_daemon(const DaemonOptions& options) {
@@ -98,14 +110,41 @@ int run_daemon(const DaemonOptions& options) {
     scm::RepositoryCache repositories;
     scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
     scheduler.recover();
+
+    auto secrets = util::SecretBox::open(layout.secret_key());
+    if (!secrets) throw util::Error(secrets.error());
+    auto nginx = proxy::NginxProxy::open({layout.nginx_prefix(), options.proxy_listen, "nginx"});
+    if (!nginx) throw util::Error(nginx.error());
+    deploy::ProxyControl proxy(std::move(*nginx), layout);
+    deploy::DeploySettings deploy_settings;
+    deploy_settings.self_binary = self_binary();
+    deploy_settings.base_env = settings.base_env;
+    deploy_settings.stop_grace = std::chrono::seconds(options.stop_grace_seconds);
+    deploy::DeployServices services{layout, proxy, *secrets, deploy_settings};
+    scheduler::DeploymentQueue deployments(io, store, layout.database(), services);
+    deployments.recover();
+    scheduler.on_run_succeeded([&deployments](const store::Run& run, const store::Project& project,
+                                              const std::vector<pipeline::Environment>& environments,
+                                              const std::string& workspace) {
+      deployments.run_succeeded(run, project, environments, workspace);
+    });
     exec::OrphanSweeper::become_subreaper();
     exec::OrphanSweeper orphans(io, [&scheduler](std::int64_t run_id, const std::string& step) {
       return scheduler.step_running(run_id, step);
     });
     orphans.start();
 
-    http::ServerContext context{io,     store, scheduler, repositories, layout, http::Authenticator(store, options.public_read),
-                                "",     settings.base_env};
+    http::ServerContext context{io,
+                                store,
+                                scheduler,
+                                repositories,
+                                deployments,
+                                proxy,
+                                *secrets,
+                                layout,
+                                http::Authenticator(store, options.public_read),
+                                "",
+                                settings.base_env};
     http::Application application(context);
     http::HttpServer server(io, address, port, application);
     std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
@@ -116,6 +155,7 @@ int run_daemon(const DaemonOptions& options) {
     }
     server.start();
     scheduler.start();
+    deployments.start();
 
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     bool stopping = false;
@@ -124,11 +164,17 @@ int run_daemon(const DaemonOptions& options) {
       stopping = true;
       spdlog::info("{}: stopping; no new runs start", signal == SIGTERM ? "SIGTERM" : "SIGINT");
       server.stop_accepting();
-      scheduler.shutdown(std::chrono::seconds(options.grace_seconds), [&io] { io.stop(); });
+      // Deployed apps and nginx keep serving: they do not depend on the daemon.
+      auto remaining = std::make_shared<int>(2);
+      auto one_done = [&io, remaining] {
+        if (--*remaining == 0) io.stop();
+      };
+      deployments.shutdown(one_done);
+      scheduler.shutdown(std::chrono::seconds(options.grace_seconds), one_done);
     });
 
-    spdlog::info("slipway {} listening on {} (home {}, {} executors)", SLIPWAY_VERSION, context.base_url,
-                 layout.home(), settings.executors);
+    spdlog::info("slipway {} listening on {} (home {}, {} executors, apps at {})", SLIPWAY_VERSION, context.base_url,
+                 layout.home(), settings.executors, options.proxy_listen);
     std::cout << "slipway listening on " << context.base_url << std::endl;
     io.run();
     orphans.stop();

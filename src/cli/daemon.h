@@ -13,6 +13,8 @@ struct DaemonOptions {
   int grace_seconds = 10;     // on SIGTERM: how long running steps may finish
   int kill_grace_seconds = 5; // cancel/timeout: SIGTERM -> SIGKILL
   bool public_read = false;
+  std::string proxy_listen = "127.0.0.1:8080";  // where nginx serves the deployed apps
+  int stop_grace_seconds = 10;                   // app processes: SIGTERM -> SIGKILL
 };
 
 // Runs until stopped; returns the process exit status.

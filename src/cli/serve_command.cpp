@@ -19,6 +19,12 @@ void add_serve_command(CLI::App& app) {
   serve->add_option("--kill-grace", options->kill_grace_seconds,
                     "Seconds between SIGTERM and SIGKILL when a step is cancelled or times out")
       ->capture_default_str();
+  serve->add_option("--proxy-listen", options->proxy_listen,
+                    "ADDRESS:PORT where Slipway's nginx serves the deployed apps (APP.localhost:PORT)")
+      ->capture_default_str();
+  serve->add_option("--stop-grace", options->stop_grace_seconds,
+                    "Seconds an app process gets between SIGTERM and SIGKILL when it is replaced")
+      ->capture_default_str();
   serve->add_flag("--public", options->public_read, "Let anyone read (never change) without a token");
   serve->callback([options] {
     int status = run_daemon(*options);

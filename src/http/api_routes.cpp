@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "http/app_routes.h"
 #include "http/json_views.h"
 #include "http/run_event_stream.h"
 #include "scm/git_repository.h"
@@ -119,9 +120,9 @@ Response delete_project(ServerContext& context, const store::Project& project) {
   return response;
 }
 
-Response start_run(ServerContext& context, const Request& request, const store::Project& project) {
-  auto body = parse_body(request);
-  std::string ref = string_field(body, "ref", project.default_branch);
+}  // namespace
+
+store::Run start_manual_run(ServerContext& context, const store::Project& project, const std::string& ref) {
   if (ref.empty() || ref.front() == '-' || ref.size() > 255) throw HttpError{400, "invalid ref '" + ref + "'"};
   auto repo = context.repositories.bare(context.layout.repo(project.name), /*create=*/true);
   if (!repo) throw util::Error(repo.error());
@@ -145,8 +146,14 @@ Response start_run(ServerContext& context, const Request& request, const store::
     throw HttpError{404, "no branch, tag or commit '" + ref + "' in project '" + project.name +
                              "' (push to " + context.base_url + "/git/" + project.name + ".git first)"};
   }
-  auto run = context.scheduler.enqueue(project, trigger);
-  return json_response(201, run_json(run));
+  return context.scheduler.enqueue(project, trigger);
+}
+
+namespace {
+
+Response start_run(ServerContext& context, const Request& request, const store::Project& project) {
+  auto body = parse_body(request);
+  return json_response(201, run_json(start_manual_run(context, project, string_field(body, "ref", project.default_branch))));
 }
 
 Response list_runs(ServerContext& context, const Request& request) {
@@ -297,6 +304,7 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
       return step_log(context, request, require_run(context, segments[1]), segments[3]);
     }
   }
+  if (auto answer = handle_app_api(context, request, segments)) return answer;
   if (is(0, "tokens") && n == 1) {
     require_method(request, {verb::get, verb::post});
     context.auth.require(auth, Role::admin);

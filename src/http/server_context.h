@@ -7,10 +7,13 @@
 #include <vector>
 
 #include "http/auth.h"
+#include "deploy/proxy_control.h"
+#include "scheduler/deployment_queue.h"
 #include "scheduler/scheduler.h"
 #include "scm/repository_cache.h"
 #include "store/home_layout.h"
 #include "store/store.h"
+#include "util/secret_box.h"
 
 namespace slipway::http {
 
@@ -19,6 +22,9 @@ struct ServerContext {
   store::Store& store;
   scheduler::Scheduler& scheduler;
   scm::RepositoryCache& repositories;
+  scheduler::DeploymentQueue& deployments;
+  deploy::ProxyControl& proxy;
+  const util::SecretBox& secrets;
   store::HomeLayout layout;
   Authenticator auth;
   std::string base_url;                // how clients reach us, for git URLs

@@ -30,6 +30,7 @@ struct Scheduler::ActiveRun {
   std::vector<pipeline::Step> specs;                              // by position - 1
   std::vector<std::shared_ptr<exec::StepExecution>> executions;  // by position
   std::vector<std::uint64_t> log_sizes;                           // by position
+  std::vector<pipeline::Environment> environments;              // the `deploy:` section
   std::string workspace;
   bool cancelling = false;
   bool interrupting = false;
@@ -391,6 +392,7 @@ void Scheduler::prepare(ActiveRun& active) {
     events_.publish({RunEvent::Kind::step_changed, active.run.id, active.steps.back().position});
   }
   active.specs = std::move(prepared.pipeline.steps);
+  active.environments = std::move(prepared.pipeline.environments);
   active.executions.resize(active.steps.size());
   active.log_sizes.resize(active.steps.size(), 0);
   set_step(active, 0, StepStatus::success, "", 0);
@@ -546,6 +548,13 @@ void Scheduler::finish_run(ActiveRun& active, RunStatus status, const std::strin
   active.run.reason = reason;
   active.run.finished_at = util::now_ms();
   store_.update_run(active.run);
+  if (status == RunStatus::success && run_succeeded_ && !active.environments.empty()) {
+    try {
+      run_succeeded_(active.run, active.project, active.environments, active.workspace);
+    } catch (const std::exception& e) {
+      spdlog::error("run {}: cannot start its deployment: {}", run_id, e.what());
+    }
+  }
   remove_tree(active.workspace);
   spdlog::info("run {} {}{}{}", run_id, store::to_string(status), reason.empty() ? "" : ": ", reason);
   // Followers read the final state from the store, so the run may leave memory first.

@@ -59,6 +59,12 @@ class Scheduler {
   // them and records their runs as interrupted; calls DONE when nothing runs.
   void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
 
+  // Called when a run passed, before its workspace is removed (the callee may
+  // move the workspace away to make a release of it).
+  using RunSucceeded = std::function<void(const store::Run&, const store::Project&,
+                                          const std::vector<pipeline::Environment>&, const std::string& workspace)>;
+  void on_run_succeeded(RunSucceeded hook) { run_succeeded_ = std::move(hook); }
+
   RunEvents& events() { return events_; }
   // Bytes in a step's log: live for running steps, from the file otherwise.
   std::uint64_t log_size(store::Id run_id, int position) const;
@@ -93,6 +99,7 @@ class Scheduler {
   store::HomeLayout layout_;
   SchedulerSettings settings_;
   RunEvents events_;
+  RunSucceeded run_succeeded_;
   std::map<store::Id, std::unique_ptr<ActiveRun>> active_;  // ordered by id: older runs first
   std::size_t running_steps_ = 0;  // steps (and setup fetches) holding an executor slot
   bool pump_scheduled_ = false;

@@ -12,7 +12,8 @@ HomeLayout::HomeLayout(std::string home) : home_(std::filesystem::absolute(home)
 }
 
 void HomeLayout::create_directories() const {
-  for (const auto& dir : {home_, repos_dir(), workspaces_dir(), logs_dir()}) {
+  for (const auto& dir : {home_, repos_dir(), workspaces_dir(), logs_dir(), logs_dir() + "/deployments", releases_dir(),
+                          apps_dir()}) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw util::Error("create " + dir + ": " + ec.message());

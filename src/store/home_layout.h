@@ -23,6 +23,28 @@ class HomeLayout {
     return run_logs(run_id) + "/" + std::to_string(position) + ".log";
   }
 
+  std::string deployment_log(std::int64_t deployment_id) const {
+    return logs_dir() + "/deployments/" + std::to_string(deployment_id) + ".log";
+  }
+  std::string releases_dir() const { return home_ + "/releases"; }
+  std::string app_releases(const std::string& project) const { return releases_dir() + "/" + project; }
+  std::string apps_dir() const { return home_ + "/apps"; }
+  std::string app_environment(const std::string& project, const std::string& environment) const {
+    return apps_dir() + "/" + project + "/" + environment;
+  }
+  std::string current_link(const std::string& project, const std::string& environment) const {
+    return app_environment(project, environment) + "/current";
+  }
+  std::string instance_dir(const std::string& project, const std::string& environment, std::int64_t id) const {
+    return app_environment(project, environment) + "/instances/" + std::to_string(id);
+  }
+  std::string process_log(const std::string& project, const std::string& environment,
+                          const std::string& process) const {
+    return app_environment(project, environment) + "/logs/" + process + ".log";
+  }
+  std::string nginx_prefix() const { return home_ + "/nginx"; }
+  std::string secret_key() const { return home_ + "/secret.key"; }
+
   // Creates the folders that must exist; throws util::Error.
   void create_directories() const;
 

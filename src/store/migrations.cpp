@@ -62,6 +62,81 @@ CREATE TABLE deliveries (
       R"sql(
 CREATE INDEX runs_by_branch ON runs(branch, id);
 )sql",
+      // 3: releases, deployments, live releases, config, instances, domains, formation
+      R"sql(
+CREATE TABLE releases (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  run_id INTEGER NOT NULL DEFAULT 0,
+  commit_sha TEXT NOT NULL,
+  config_version INTEGER NOT NULL DEFAULT 0,
+  dir TEXT NOT NULL,
+  app_type TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (project_id, number)
+);
+CREATE TABLE deployments (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  release_id INTEGER NOT NULL,
+  previous_release_id INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  trigger TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL DEFAULT 0,
+  finished_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX deployments_by_project ON deployments(project_id, environment, id);
+CREATE INDEX deployments_by_status ON deployments(status, id);
+-- The deployment lock: at most one running deployment per app environment.
+CREATE UNIQUE INDEX deployment_lock ON deployments(project_id, environment) WHERE status = 'running';
+CREATE TABLE live_releases (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  deployment_id INTEGER NOT NULL,
+  release_id INTEGER NOT NULL,
+  previous_release_id INTEGER NOT NULL DEFAULT 0,
+  since INTEGER NOT NULL,
+  PRIMARY KEY (project_id, environment)
+);
+CREATE TABLE config_versions (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  entries TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, version)
+);
+CREATE TABLE instances (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  deployment_id INTEGER NOT NULL,
+  release_id INTEGER NOT NULL,
+  process TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  port INTEGER NOT NULL,
+  dir TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  supervisor_pid INTEGER NOT NULL DEFAULT 0,
+  supervisor_start_time INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX instances_by_project ON instances(project_id, environment, active);
+CREATE TABLE domains (
+  domain TEXT PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE formation (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  process TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (project_id, process)
+);
+)sql",
   };
   return migrations;
 }

@@ -1,5 +1,7 @@
 #include "store/records.h"
 
+#include "store/deploy_records.h"
+
 #include <array>
 #include <utility>
 
@@ -50,7 +52,25 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>,
   return std::nullopt;
 }
 
+constexpr std::array<std::pair<DeploymentStatus, std::string_view>, 7> kDeploymentStatuses{{
+    {DeploymentStatus::queued, "queued"},
+    {DeploymentStatus::running, "running"},
+    {DeploymentStatus::success, "success"},
+    {DeploymentStatus::failed, "failed"},
+    {DeploymentStatus::superseded, "superseded"},
+    {DeploymentStatus::cancelled, "cancelled"},
+    {DeploymentStatus::interrupted, "interrupted"},
+}};
+
 }  // namespace
+
+std::string_view to_string(DeploymentStatus status) { return name_of(kDeploymentStatuses, status); }
+std::optional<DeploymentStatus> parse_deployment_status(std::string_view text) {
+  return value_of(kDeploymentStatuses, text);
+}
+bool is_finished(DeploymentStatus status) {
+  return status != DeploymentStatus::queued && status != DeploymentStatus::running;
+}
 
 std::string_view to_string(RunStatus status) { return name_of(kRunStatuses, status); }
 std::string_view to_string(StepStatus status) { return name_of(kStepStatuses, status); }

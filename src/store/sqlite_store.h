@@ -40,6 +40,39 @@ class SqliteStore final : public Store {
 
   bool record_delivery(const std::string& provider, const std::string& delivery_id) override;
 
+  Release create_release(const Release& release) override;
+  std::optional<Release> find_release(Id id) override;
+  std::optional<Release> find_release(Id project_id, int number) override;
+  std::vector<Release> list_releases(Id project_id) override;
+  void set_release_app_type(Id release_id, const std::string& app_type) override;
+  void delete_release(Id id) override;
+
+  Deployment create_deployment(const Deployment& deployment) override;
+  std::optional<Deployment> find_deployment(Id id) override;
+  std::vector<Deployment> list_deployments(const DeploymentFilter& filter) override;
+  void update_deployment(const Deployment& deployment) override;
+  bool claim_deployment(Id id, TimeMs now) override;
+
+  std::optional<LiveRelease> find_live(Id project_id, const std::string& environment) override;
+  std::vector<LiveRelease> list_live() override;
+  void set_live(const LiveRelease& live) override;
+  void clear_live(Id project_id, const std::string& environment) override;
+
+  ConfigVersion latest_config(Id project_id) override;
+  std::optional<ConfigVersion> find_config(Id project_id, int version) override;
+  int save_config(Id project_id, const std::vector<ConfigEntry>& entries) override;
+
+  Instance create_instance(const Instance& instance) override;
+  void update_instance(const Instance& instance) override;
+  std::vector<Instance> list_instances(std::optional<Id> project_id, bool active_only) override;
+  void delete_instance(Id id) override;
+
+  bool add_domain(Id project_id, const std::string& domain) override;
+  bool remove_domain(Id project_id, const std::string& domain) override;
+  std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) override;
+  Formation formation(Id project_id) override;
+  void set_formation(Id project_id, const Formation& counts) override;
+
   int schema_version();
 
  protected:

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/deploy_records.h"
 #include "store/records.h"
 
 namespace slipway::store {
@@ -41,6 +42,47 @@ class Store {
 
   // Webhook deliveries: false when (provider, delivery_id) was seen before.
   virtual bool record_delivery(const std::string& provider, const std::string& delivery_id) = 0;
+
+  // Releases: NUMBER is assigned (the project's next) when the release is created.
+  virtual Release create_release(const Release& release) = 0;
+  virtual std::optional<Release> find_release(Id id) = 0;
+  virtual std::optional<Release> find_release(Id project_id, int number) = 0;
+  virtual std::vector<Release> list_releases(Id project_id) = 0;  // newest first
+  virtual void set_release_app_type(Id release_id, const std::string& app_type) = 0;
+  virtual void delete_release(Id id) = 0;
+
+  // Deployments
+  virtual Deployment create_deployment(const Deployment& deployment) = 0;
+  virtual std::optional<Deployment> find_deployment(Id id) = 0;
+  virtual std::vector<Deployment> list_deployments(const DeploymentFilter& filter) = 0;  // newest first
+  virtual void update_deployment(const Deployment& deployment) = 0;  // status, reason, times, previous
+  // Takes the environment's deployment lock: marks the deployment running
+  // unless another one of its environment is; false when the lock is held.
+  virtual bool claim_deployment(Id id, TimeMs now) = 0;
+
+  // What is live
+  virtual std::optional<LiveRelease> find_live(Id project_id, const std::string& environment) = 0;
+  virtual std::vector<LiveRelease> list_live() = 0;
+  virtual void set_live(const LiveRelease& live) = 0;
+  virtual void clear_live(Id project_id, const std::string& environment) = 0;
+
+  // Configuration: each change stores the whole map as a new version.
+  virtual ConfigVersion latest_config(Id project_id) = 0;
+  virtual std::optional<ConfigVersion> find_config(Id project_id, int version) = 0;
+  virtual int save_config(Id project_id, const std::vector<ConfigEntry>& entries) = 0;  // the new version
+
+  // Instances
+  virtual Instance create_instance(const Instance& instance) = 0;
+  virtual void update_instance(const Instance& instance) = 0;  // active, port, supervisor
+  virtual std::vector<Instance> list_instances(std::optional<Id> project_id, bool active_only) = 0;
+  virtual void delete_instance(Id id) = 0;
+
+  // Domains (unique over all projects) and the process formation
+  virtual bool add_domain(Id project_id, const std::string& domain) = 0;  // false: taken
+  virtual bool remove_domain(Id project_id, const std::string& domain) = 0;
+  virtual std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) = 0;
+  virtual Formation formation(Id project_id) = 0;
+  virtual void set_formation(Id project_id, const Formation& counts) = 0;  // merges; count 0 is kept
 
   // Runs several store calls as one transaction (all or nothing).
   template <typename F>

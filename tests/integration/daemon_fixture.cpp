@@ -21,10 +21,12 @@ void SlipwayTest::SetUp() {
   home_ = root_ + "/home";
   fs::create_directories(home_);
   admin_token_ = make_token("admin", "test-admin");
+  proxy_port_ = free_port();
 }
 
 void SlipwayTest::TearDown() {
   daemon_.stop();
+  stop_app_processes(home_);  // deployed apps and nginx outlive the daemon on purpose
   if (HasFailure()) {
     std::cerr << "--- daemon output ---\n" << daemon_.output() << "--- end ---\n";
   }
@@ -32,7 +34,40 @@ void SlipwayTest::TearDown() {
   fs::remove_all(root_, ec);
 }
 
-void SlipwayTest::start_daemon(const std::vector<std::string>& args) { daemon_.start(SLIPWAY_BINARY, home_, args); }
+void SlipwayTest::start_daemon(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {"--proxy-listen", "127.0.0.1:" + std::to_string(proxy_port_), "--stop-grace", "3"};
+  all.insert(all.end(), args.begin(), args.end());
+  daemon_.start(SLIPWAY_BINARY, home_, all);
+}
+
+HttpResult SlipwayTest::via_proxy(const std::string& host, const std::string& path) {
+  return http_request("GET", proxy_url(), path, "", {{"Host", host}});
+}
+
+nlohmann::json SlipwayTest::wait_for_deployment(std::int64_t id, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  nlohmann::json deployment;
+  while (std::chrono::steady_clock::now() < deadline) {
+    deployment = api("GET", "/deployments/" + std::to_string(id)).json();
+    std::string status = deployment.value("status", "");
+    if (status != "queued" && status != "running" && !status.empty()) return deployment;
+    std::this_thread::sleep_for(50ms);
+  }
+  ADD_FAILURE() << "deployment " << id << " did not finish in time: " << deployment.dump();
+  return deployment;
+}
+
+nlohmann::json SlipwayTest::wait_for_deployments(const std::string& app, std::size_t count, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  nlohmann::json list;
+  while (std::chrono::steady_clock::now() < deadline) {
+    list = api("GET", "/apps/" + app + "/deployments").json()["deployments"];
+    if (list.size() >= count) return list;
+    std::this_thread::sleep_for(50ms);
+  }
+  ADD_FAILURE() << app << " has " << list.size() << " deployments, expected " << count;
+  return list;
+}
 
 std::string SlipwayTest::make_token(const std::string& role, const std::string& name) {
   auto store = store::SqliteStore::open(home_ + "/slipway.db");

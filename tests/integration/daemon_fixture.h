@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app_processes.h"
 #include "daemon_process.h"
 #include "test_http.h"
 
@@ -47,6 +48,16 @@ class SlipwayTest : public ::testing::Test {
   // Runs the slipway CLI against this daemon.
   CommandResult cli(const std::vector<std::string>& args, const std::string& token = "<admin>");
 
+  // GET PATH through Slipway's nginx as HOST (e.g. "app.localhost").
+  HttpResult via_proxy(const std::string& host, const std::string& path = "/");
+  std::string proxy_url() const { return "http://127.0.0.1:" + std::to_string(proxy_port_); }
+  // Waits until deployment ID has ended; returns it.
+  nlohmann::json wait_for_deployment(std::int64_t id, std::chrono::seconds limit = std::chrono::seconds(90));
+  // Waits until APP has COUNT deployments; returns them, newest first.
+  nlohmann::json wait_for_deployments(const std::string& app, std::size_t count,
+                                      std::chrono::seconds limit = std::chrono::seconds(60));
+
+  int proxy_port_ = 0;  // where the daemon's nginx listens; kept across daemon restarts
   std::string root_;   // temporary directory of this test
   std::string home_;   // the daemon's --home
   std::string admin_token_;

@@ -1,0 +1,443 @@
+#include "deploy/local_deployment.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "deploy/app_config.h"
+#include "deploy/health_check.h"
+#include "deploy/port_allocator.h"
+#include "deploy/release_directory.h"
+#include "exec/instance_control.h"
+#include "exec/instance_spec.h"
+#include "util/child_process.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fd.h"
+
+namespace slipway::deploy {
+
+namespace {
+
+using namespace std::chrono_literals;
+using store::DeploymentStatus;
+
+// Ends the deployment with a reason; thrown by the phases, caught once in run().
+struct DeployFailure {
+  std::string reason;
+};
+struct DeployInterrupted {};
+
+constexpr std::size_t kTailLines = 20;
+
+}  // namespace
+
+LocalDeployment::LocalDeployment(DeployServices& services, store::Store& store, store::Deployment deployment,
+                                 const std::atomic<bool>& stopping)
+    : services_(services), store_(store), deployment_(std::move(deployment)), stopping_(stopping) {}
+
+store::Deployment LocalDeployment::run() {
+  try {
+    log_ = std::make_unique<DeploymentLog>(services_.layout.deployment_log(deployment_.id), std::vector<std::string>{});
+    execute();
+    finish(DeploymentStatus::success, "");
+  } catch (const DeployFailure& failure) {
+    if (log_) log_->line("deployment failed: " + failure.reason);
+    if (!switched_) stop_started();
+    finish(DeploymentStatus::failed, failure.reason);
+  } catch (const DeployInterrupted&) {
+    if (log_) log_->line("slipway is stopping: the deployment is interrupted, the old version keeps serving");
+    stop_started();
+    finish(DeploymentStatus::interrupted, "slipway stopped during this deployment");
+  } catch (const std::exception& e) {
+    if (log_) log_->line(std::string("deployment failed: ") + e.what());
+    if (!switched_) stop_started();
+    finish(DeploymentStatus::failed, e.what());
+  }
+  return deployment_;
+}
+
+void LocalDeployment::execute() {
+  auto project = store_.find_project(deployment_.project_id);
+  auto release = store_.find_release(deployment_.release_id);
+  if (!project || !release) throw DeployFailure{"the project or its release no longer exists"};
+  project_ = *project;
+  release_ = *release;
+  if (!std::filesystem::is_directory(release_.dir)) {
+    throw DeployFailure{fmt::format("release {} was pruned: its files are gone", release_.number)};
+  }
+
+  auto config = store_.find_config(project_.id, release_.config_version);
+  if (!config) throw DeployFailure{fmt::format("config version {} is missing", release_.config_version)};
+  auto resolved = resolve_config(*config, services_.secrets);
+  config_env_ = std::move(resolved.env);
+  secrets_ = std::move(resolved.secrets);
+  log_ = std::make_unique<DeploymentLog>(log_->path(), secrets_);
+
+  previous_ = store_.find_live(project_.id, deployment_.environment);
+  deployment_.previous_release_id = previous_ ? previous_->release_id : 0;
+  store_.update_deployment(deployment_);
+
+  log_->line(fmt::format("{} release {} ({}) of {} to {}{}", deployment_.kind, release_.number,
+                         release_.commit.substr(0, 7), project_.name, deployment_.environment,
+                         previous_ ? fmt::format(", replacing release {}", previous_->release_number) : ""));
+  auto plan = read_release_plan(release_.dir);
+  if (!plan) throw DeployFailure{plan.error()};
+  plan_ = std::move(*plan);
+  environment_ = find_environment(plan_, deployment_.environment);
+  if (!environment_) {
+    throw DeployFailure{fmt::format("release {}'s slipway.yml has no environment '{}'", release_.number,
+                                    deployment_.environment)};
+  }
+  log_->line("app: " + plan_.app.description);
+  for (const auto& warning : plan_.app.warnings) log_->line("warning: " + warning);
+  store_.set_release_app_type(release_.id, std::string(pipeline::app_type_name(plan_.app.type)));
+
+  prepare_static_root();
+  if (plan_.app.release_command && deployment_.kind != "rollback") {
+    run_command("release command", *plan_.app.release_command);
+  }
+  if (stopping_) throw DeployInterrupted{};
+
+  if (!plan_.app.static_root.empty()) {
+    check_static_site();
+  } else {
+    start_instances();
+    wait_until_healthy();
+  }
+  if (stopping_) throw DeployInterrupted{};
+  switch_traffic();
+  drain_and_stop_previous();
+  prune_releases();
+}
+
+void LocalDeployment::prepare_static_root() {
+  if (plan_.app.static_root.empty() || plan_.app.build_commands.empty()) return;
+  if (std::filesystem::is_directory(std::filesystem::path(release_.dir) / plan_.app.static_root)) return;
+  for (const auto& command : plan_.app.build_commands) run_command("build", command);
+  if (!std::filesystem::is_directory(std::filesystem::path(release_.dir) / plan_.app.static_root)) {
+    throw DeployFailure{"the build did not produce " + plan_.app.static_root + "/"};
+  }
+}
+
+// Runs COMMAND (from the release's Procfile or the detected build) in the
+// release tree with the app's environment; its output goes to the log.
+void LocalDeployment::run_command(const std::string& what, const std::string& command) {
+  log_->line(what + ": " + command);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) util::throw_errno("pipe");
+  util::Fd read_end(fds[0]);
+  util::Fd write_end(fds[1]);
+  util::SpawnOptions options;
+  options.argv = {"/bin/sh", "-e", "-c", command};
+  options.env = process_env(0);
+  options.cwd = release_.dir;
+  options.stdout_fd = write_end.get();
+  options.new_session = true;
+  auto child = util::ChildProcess::spawn(options);
+  write_end = util::Fd();
+
+  const auto deadline = std::chrono::steady_clock::now() + services_.settings.command_timeout;
+  std::string pending;
+  char buffer[8192];
+  bool timed_out = false;
+  for (;;) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      timed_out = true;
+      break;
+    }
+    pollfd pfd{read_end.get(), POLLIN, 0};
+    int ready = ::poll(&pfd, 1, 200);
+    if (ready < 0 && errno != EINTR) util::throw_errno("poll");
+    if (ready <= 0) continue;
+    ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buffer, static_cast<std::size_t>(n));
+    auto newline = pending.rfind('\n');
+    if (newline != std::string::npos) {
+      log_->output(pending.substr(0, newline + 1));
+      pending.erase(0, newline + 1);
+    }
+  }
+  if (!pending.empty()) log_->output(pending + "\n");
+  if (timed_out) {
+    child.signal_group(SIGKILL);
+    child.wait();
+    throw DeployFailure{what + " timed out"};
+  }
+  int status = child.wait();
+  if (util::exit_code_of(status) != 0) {
+    throw DeployFailure{what + " failed: " + util::describe_wait_status(status)};
+  }
+}
+
+std::vector<std::string> LocalDeployment::process_env(int port) const {
+  std::vector<std::string> env = services_.settings.base_env;
+  env.push_back("SLIPWAY_APP=" + project_.name);
+  env.push_back("SLIPWAY_ENVIRONMENT=" + deployment_.environment);
+  env.push_back("SLIPWAY_RELEASE=" + std::to_string(release_.number));
+  env.push_back("SLIPWAY_COMMIT=" + release_.commit);
+  env.push_back("PYTHONUNBUFFERED=1");
+  if (plan_.app.type == pipeline::AppType::node) env.push_back("NODE_ENV=production");
+  if (port > 0) env.push_back("PORT=" + std::to_string(port));
+  // The app's own configuration comes last so that it wins over the defaults above.
+  env.insert(env.end(), config_env_.begin(), config_env_.end());
+  return env;
+}
+
+void LocalDeployment::start_instances() {
+  const auto formation = store_.formation(project_.id);
+  std::set<int> ports_in_use;
+  for (const auto& instance : store_.list_instances(std::nullopt, true)) ports_in_use.insert(instance.port);
+
+  for (const auto& process : plan_.app.processes) {
+    auto wanted = formation.find(process.name);
+    const int count = wanted == formation.end() ? 1 : wanted->second;
+    for (int index = 1; index <= count; ++index) {
+      const int port = free_loopback_port(ports_in_use);
+      ports_in_use.insert(port);
+      store::Instance instance;
+      instance.project_id = project_.id;
+      instance.environment = deployment_.environment;
+      instance.deployment_id = deployment_.id;
+      instance.release_id = release_.id;
+      instance.process = process.name;
+      instance.index = index;
+      instance.port = port;
+      instance = store_.create_instance(instance);
+      instance.dir = services_.layout.instance_dir(project_.name, deployment_.environment, instance.id);
+      store_.update_instance(instance);  // recorded before it exists, so a crash leaves no unknown process
+
+      std::filesystem::create_directories(instance.dir);
+      std::filesystem::create_directories(
+          std::filesystem::path(services_.layout.process_log(project_.name, deployment_.environment, process.name))
+              .parent_path());
+      exec::InstanceSpec spec;
+      spec.name = fmt::format("{}.{}", process.name, index);
+      spec.argv = {"/bin/sh", "-c", process.command};
+      spec.env = process_env(port);
+      spec.cwd = release_.dir;
+      spec.log_path = services_.layout.process_log(project_.name, deployment_.environment, process.name);
+      spec.masked = secrets_;
+      spec.stop_grace = services_.settings.stop_grace;
+      exec::write_spec(instance.dir, spec);
+
+      Started started{instance, spec.name, util::format_rfc3339(util::now_ms())};
+      auto handle = exec::launch_supervisor(services_.settings.self_binary, instance.dir);
+      started.instance.supervisor_pid = handle.pid;
+      started.instance.supervisor_start_time = handle.start_time;
+      store_.update_instance(started.instance);
+      log_->line(fmt::format("started {} on port {}: {}", spec.name, port, process.command));
+      started_.push_back(std::move(started));
+    }
+  }
+}
+
+void LocalDeployment::wait_until_healthy() {
+  const auto& health = environment_->health;
+  for (const auto& started : started_) {
+    const auto& instance = started.instance;
+    auto stop_reason = [&]() -> std::optional<std::string> {
+      if (stopping_) return std::string("slipway is stopping");
+      auto state = exec::read_state(instance.dir);
+      if (!state) return std::nullopt;
+      if (state->status == exec::InstanceStatus::crashed || state->status == exec::InstanceStatus::backoff) {
+        return started.name + " exited (" + state->last_exit + ")";
+      }
+      return std::nullopt;
+    };
+    if (instance.process != "web") continue;
+    HealthProbe probe;
+    probe.port = instance.port;
+    probe.path = health.path;
+    probe.host_header = project_.name + ".localhost";
+    log_->line(fmt::format("waiting for {} to answer {} (up to {}s)", started.name,
+                           health.path.empty() ? std::string("a TCP connection") : "GET " + health.path,
+                           health.timeout.count() / 1000));
+    auto result = wait_healthy(probe, health.timeout, stop_reason);
+    if (stopping_) throw DeployInterrupted{};
+    if (!result.healthy) {
+      std::string tail = recent_lines(started, kTailLines);
+      if (!tail.empty()) log_->line("last lines of " + started.name + ":\n" + tail);
+      throw DeployFailure{"health check failed for " + started.name + ": " + result.detail +
+                          (tail.empty() ? "" : "\n" + tail)};
+    }
+    log_->line(started.name + " is healthy: " + result.detail);
+  }
+  // Other processes (workers) have no health check: they must at least still run.
+  for (const auto& started : started_) {
+    auto state = exec::read_state(started.instance.dir);
+    if (state && (state->status == exec::InstanceStatus::crashed || state->status == exec::InstanceStatus::backoff)) {
+      std::string tail = recent_lines(started, kTailLines);
+      throw DeployFailure{started.name + " exited (" + state->last_exit + ")" + (tail.empty() ? "" : "\n" + tail)};
+    }
+  }
+}
+
+void LocalDeployment::check_static_site() {
+  const auto root = std::filesystem::path(release_.dir) / plan_.app.static_root;
+  if (!std::filesystem::exists(root / "index.html")) {
+    throw DeployFailure{"the static site has no index.html in " + plan_.app.static_root + "/"};
+  }
+  const auto& path = environment_->health.path;
+  if (!path.empty()) {
+    auto file = (root / std::filesystem::path(path).relative_path()).lexically_normal();
+    if (!std::filesystem::exists(file) && !std::filesystem::exists(file / "index.html")) {
+      throw DeployFailure{"health check failed: the static site has no " + path};
+    }
+  }
+  log_->line("static site in " + plan_.app.static_root + "/ is ready: nginx serves it directly");
+}
+
+void LocalDeployment::switch_traffic() {
+  store::LiveRelease live;
+  live.project_id = project_.id;
+  live.environment = deployment_.environment;
+  live.deployment_id = deployment_.id;
+  live.release_id = release_.id;
+  live.previous_release_id = previous_ ? previous_->release_id : 0;
+  live.since = util::now_ms();
+  store_.set_live(live);
+  auto applied = services_.proxy.apply(store_);
+  if (!applied) {
+    if (previous_) {
+      store_.set_live(*previous_);
+    } else {
+      store_.clear_live(project_.id, deployment_.environment);
+    }
+    throw DeployFailure{"the proxy refused the new configuration: " + applied.error()};
+  }
+  switched_ = true;
+  try {
+    std::filesystem::create_directories(services_.layout.app_environment(project_.name, deployment_.environment));
+    switch_symlink(services_.layout.current_link(project_.name, deployment_.environment), release_.dir);
+  } catch (const std::exception& e) {
+    log_->line(std::string("warning: could not switch the current link: ") + e.what());
+  }
+  log_->line(fmt::format("release {} is live at {}", release_.number,
+                         services_.proxy.url(project_.name, deployment_.environment,
+                                             is_primary_environment(store_.list_live(), deployment_.environment) ||
+                                                 deployment_.environment == "production")));
+}
+
+void LocalDeployment::drain_and_stop_previous() {
+  std::vector<store::Instance> old;
+  for (const auto& instance : store_.list_instances(project_.id, true)) {
+    if (instance.environment == deployment_.environment && instance.deployment_id != deployment_.id) {
+      old.push_back(instance);
+    }
+  }
+  if (old.empty()) return;
+  const auto drain = environment_->drain;
+  log_->line(fmt::format("draining {} old instance(s) for {} ms", old.size(), drain.count()));
+  const auto until = std::chrono::steady_clock::now() + drain;
+  while (std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+
+  for (const auto& instance : old) {
+    exec::request_stop(exec::SupervisorHandle{static_cast<int>(instance.supervisor_pid),
+                                              static_cast<long long>(instance.supervisor_start_time)});
+  }
+  for (auto instance : old) {
+    exec::SupervisorHandle handle{static_cast<int>(instance.supervisor_pid),
+                                  static_cast<long long>(instance.supervisor_start_time)};
+    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s)) {
+      log_->line(fmt::format("warning: the supervisor of {}.{} did not stop", instance.process, instance.index));
+    }
+    exec::kill_orphaned_app(instance.dir);
+    instance.active = false;
+    store_.update_instance(instance);
+    remove_tree(instance.dir);
+  }
+  log_->line(fmt::format("stopped {} old instance(s)", old.size()));
+}
+
+void LocalDeployment::prune_releases() {
+  const int keep = environment_->keep;
+  std::set<int> protected_numbers;
+  std::set<store::Id> protected_ids;
+  for (const auto& live : store_.list_live()) {
+    if (live.project_id != project_.id) continue;
+    protected_ids.insert(live.release_id);
+    protected_ids.insert(live.previous_release_id);
+  }
+  auto releases = store_.list_releases(project_.id);
+  std::vector<int> numbers;
+  for (const auto& release : releases) {
+    if (!std::filesystem::exists(release.dir)) continue;  // pruned before
+    numbers.push_back(release.number);
+    if (protected_ids.count(release.id)) protected_numbers.insert(release.number);
+  }
+  auto doomed = releases_to_prune(numbers, keep, protected_numbers);
+  std::set<int> doomed_set(doomed.begin(), doomed.end());
+  for (const auto& release : releases) {
+    if (!doomed_set.count(release.number)) continue;
+    // A config release shares its code tree with the release it was made from.
+    bool shared = false;
+    for (const auto& other : releases) {
+      shared = shared || (other.dir == release.dir && !doomed_set.count(other.number));
+    }
+    if (shared) continue;
+    remove_tree(release.dir);
+    log_->line(fmt::format("pruned release {}", release.number));
+  }
+}
+
+void LocalDeployment::stop_started() {
+  for (auto& started : started_) {
+    exec::request_stop(exec::SupervisorHandle{static_cast<int>(started.instance.supervisor_pid),
+                                              static_cast<long long>(started.instance.supervisor_start_time)});
+  }
+  for (auto& started : started_) {
+    exec::SupervisorHandle handle{static_cast<int>(started.instance.supervisor_pid),
+                                  static_cast<long long>(started.instance.supervisor_start_time)};
+    exec::wait_stopped(handle, services_.settings.stop_grace + 5s);
+    exec::kill_orphaned_app(started.instance.dir);
+    started.instance.active = false;
+    try {
+      store_.update_instance(started.instance);
+    } catch (const std::exception& e) {
+      spdlog::warn("deployment {}: {}", deployment_.id, e.what());
+    }
+    remove_tree(started.instance.dir);
+  }
+  if (!started_.empty() && log_) log_->line(fmt::format("stopped the {} new instance(s)", started_.size()));
+  started_.clear();
+}
+
+// The last COUNT lines STARTED wrote to its process log since it started.
+std::string LocalDeployment::recent_lines(const Started& started, std::size_t count) const {
+  std::ifstream in(services_.layout.process_log(project_.name, deployment_.environment, started.instance.process));
+  std::vector<std::string> lines;
+  const std::string marker = " " + started.name + " | ";
+  for (std::string line; std::getline(in, line);) {
+    auto at = line.find(marker);
+    if (at == std::string::npos || line.compare(0, at, started.started_at) < 0) continue;
+    lines.push_back(line);
+    if (lines.size() > count) lines.erase(lines.begin());
+  }
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+void LocalDeployment::finish(DeploymentStatus status, const std::string& reason) {
+  deployment_.status = status;
+  deployment_.reason = reason.size() > 4000 ? reason.substr(0, 4000) : reason;
+  deployment_.reason = mask_secrets(deployment_.reason, secrets_);
+  deployment_.finished_at = util::now_ms();
+  if (log_ && status == DeploymentStatus::success) log_->line("deployment succeeded");
+  store_.update_deployment(deployment_);
+}
+
+}  // namespace slipway::deploy

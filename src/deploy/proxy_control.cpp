@@ -1,0 +1,103 @@
+#include "deploy/proxy_control.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "deploy/release_plan.h"
+
+namespace slipway::deploy {
+
+bool is_primary_environment(const std::vector<store::LiveRelease>& live_of_app, const std::string& environment) {
+  if (environment == "production") return true;
+  for (const auto& live : live_of_app) {
+    if (live.environment == "production") return false;
+  }
+  return live_of_app.size() == 1 && live_of_app.front().environment == environment;
+}
+
+ProxyControl::ProxyControl(proxy::NginxProxy proxy, store::HomeLayout layout)
+    : proxy_(std::move(proxy)), layout_(std::move(layout)) {}
+
+void ProxyControl::start(store::Store& store) {
+  std::lock_guard lock(mutex_);
+  auto current = sites(store);
+  // A daemon that only runs pipelines needs no nginx: it starts with the first live app.
+  if (current.empty() && !proxy_.master_pid()) return;
+  proxy_.start(current);
+}
+
+util::Expected<void> ProxyControl::apply(store::Store& store) {
+  std::lock_guard lock(mutex_);
+  if (proxy_.master_pid()) return proxy_.apply(sites(store));
+  try {
+    proxy_.start(sites(store));
+  } catch (const std::exception& e) {
+    return util::unexpected(std::string("cannot start nginx: ") + e.what());
+  }
+  return {};
+}
+
+void ProxyControl::stop() {
+  std::lock_guard lock(mutex_);
+  proxy_.stop();
+}
+
+std::string ProxyControl::url(const std::string& app, const std::string& environment, bool primary) const {
+  const auto& listen = proxy_.settings().listen;
+  const auto colon = listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "80" : listen.substr(colon + 1);
+  const std::string host = primary ? app + ".localhost" : environment + "." + app + ".localhost";
+  return "http://" + host + (port == "80" ? "" : ":" + port) + "/";
+}
+
+std::string ProxyControl::static_root(const store::Release& release) {
+  if (auto it = static_roots_.find(release.id); it != static_roots_.end()) return it->second;
+  std::string root;
+  auto plan = read_release_plan(release.dir);
+  if (plan && !plan->app.static_root.empty()) {
+    root = (std::filesystem::path(release.dir) / plan->app.static_root).lexically_normal().string();
+  } else if (!plan) {
+    spdlog::warn("release {} of project {}: {}", release.number, release.project_id, plan.error());
+  }
+  static_roots_[release.id] = root;
+  return root;
+}
+
+std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
+  const auto all_live = store.list_live();
+  const auto instances = store.list_instances(std::nullopt, true);
+  const auto domains = store.list_domains(std::nullopt);
+  std::vector<proxy::Site> out;
+  for (const auto& live : all_live) {
+    auto project = store.find_project(live.project_id);
+    auto release = store.find_release(live.release_id);
+    if (!project || !release) continue;
+    std::vector<store::LiveRelease> of_app;
+    for (const auto& other : all_live) {
+      if (other.project_id == live.project_id) of_app.push_back(other);
+    }
+    const bool primary = is_primary_environment(of_app, live.environment);
+
+    proxy::Site site;
+    site.app = project->name;
+    site.environment = live.environment;
+    site.server_names.push_back(live.environment + "." + project->name + ".localhost");
+    if (primary) {
+      site.server_names.insert(site.server_names.begin(), project->name + ".localhost");
+      for (const auto& [project_id, domain] : domains) {
+        if (project_id == live.project_id) site.server_names.push_back(domain);
+      }
+    }
+    site.static_root = static_root(*release);
+    for (const auto& instance : instances) {
+      if (instance.deployment_id == live.deployment_id && instance.process == "web") {
+        site.upstream_ports.push_back(instance.port);
+      }
+    }
+    out.push_back(std::move(site));
+  }
+  return out;
+}
+
+}  // namespace slipway::deploy

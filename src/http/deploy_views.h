@@ -1,0 +1,22 @@
+// How releases, deployments, instances and apps look in the API's JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "deploy/proxy_control.h"
+#include "store/store.h"
+
+namespace slipway::http {
+
+nlohmann::json release_json(const store::Release& release, const std::vector<store::LiveRelease>& live);
+nlohmann::json deployment_json(const store::Deployment& deployment, const std::string& url);
+nlohmann::json instance_json(const store::Instance& instance, int release_number);
+// The app with each environment's live release and state.
+nlohmann::json app_json(store::Store& store, const store::Project& project, const deploy::ProxyControl& proxy);
+// The URL an environment of PROJECT is served at.
+std::string environment_url(store::Store& store, const store::Project& project, const std::string& environment,
+                            const deploy::ProxyControl& proxy);
+
+}  // namespace slipway::http

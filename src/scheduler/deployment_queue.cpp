@@ -1,0 +1,355 @@
+#include "scheduler/deployment_queue.h"
+
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <set>
+
+#include "deploy/release_directory.h"
+#include "deploy/release_plan.h"
+#include "exec/instance_control.h"
+#include "exec/instance_spec.h"
+#include "store/sqlite_store.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+namespace slipway::scheduler {
+
+namespace {
+
+using store::DeploymentStatus;
+using namespace std::chrono_literals;
+
+exec::SupervisorHandle handle_of(const store::Instance& instance) {
+  exec::SupervisorHandle handle{static_cast<int>(instance.supervisor_pid),
+                                static_cast<long long>(instance.supervisor_start_time)};
+  if (handle.pid == 0) {  // the daemon died between starting it and recording it
+    if (auto state = exec::read_state(instance.dir)) handle = {state->supervisor_pid, state->supervisor_start_time};
+  }
+  return handle;
+}
+
+bool branch_deploys(const pipeline::Environment& environment, const store::Project& project, const std::string& branch) {
+  const std::string& wanted = environment.branch.empty() ? project.default_branch : environment.branch;
+  return wanted == branch;
+}
+
+}  // namespace
+
+struct DeploymentQueue::Worker {
+  std::thread thread;
+};
+
+DeploymentQueue::DeploymentQueue(boost::asio::io_context& io, store::Store& store, std::string database_path,
+                                 deploy::DeployServices& services)
+    : io_(io), store_(store), database_path_(std::move(database_path)), services_(services) {}
+
+DeploymentQueue::~DeploymentQueue() {
+  stopping_ = true;
+  for (auto& [id, worker] : workers_) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+}
+
+void DeploymentQueue::recover() {
+  for (auto deployment : store_.list_deployments({std::nullopt, std::nullopt, DeploymentStatus::running, 1000})) {
+    deployment.status = DeploymentStatus::interrupted;
+    deployment.reason = "slipway stopped during this deployment";
+    deployment.finished_at = util::now_ms();
+    store_.update_deployment(deployment);
+    spdlog::info("deployment {} interrupted by a stop of slipway", deployment.id);
+  }
+  std::vector<store::Instance> to_stop;
+  for (auto instance : store_.list_instances(std::nullopt, true)) {
+    auto live = store_.find_live(instance.project_id, instance.environment);
+    const auto handle = handle_of(instance);
+    if (!live || live->deployment_id != instance.deployment_id) {
+      to_stop.push_back(instance);
+      continue;
+    }
+    if (exec::supervisor_alive(handle)) {
+      instance.supervisor_pid = handle.pid;
+      instance.supervisor_start_time = handle.start_time;
+      store_.update_instance(instance);
+      continue;
+    }
+    // Its supervisor died (killed, or the machine rebooted): start it again, same spec, same port.
+    exec::kill_orphaned_app(instance.dir);
+    try {
+      auto restarted = exec::launch_supervisor(services_.settings.self_binary, instance.dir);
+      instance.supervisor_pid = restarted.pid;
+      instance.supervisor_start_time = restarted.start_time;
+      store_.update_instance(instance);
+      spdlog::info("restarted the supervisor of {} {}.{}", instance.environment, instance.process, instance.index);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot restart instance {}: {}", instance.id, e.what());
+    }
+  }
+  for (const auto& instance : to_stop) exec::request_stop(handle_of(instance));
+  for (auto instance : to_stop) {
+    exec::wait_stopped(handle_of(instance), services_.settings.stop_grace + 5s);
+    exec::kill_orphaned_app(instance.dir);
+    instance.active = false;
+    store_.update_instance(instance);
+    deploy::remove_tree(instance.dir);
+    spdlog::info("stopped instance {} left by an unfinished deployment", instance.id);
+  }
+  services_.proxy.start(store_);
+}
+
+void DeploymentQueue::start() {
+  started_ = true;
+  pump();
+}
+
+void DeploymentQueue::run_succeeded(const store::Run& run, const store::Project& project,
+                                    const std::vector<pipeline::Environment>& environments,
+                                    const std::string& workspace) {
+  std::vector<const pipeline::Environment*> targets;
+  auto requested = deploy_after_run_.find(run.id);
+  for (const auto& environment : environments) {
+    const bool asked = requested != deploy_after_run_.end() && requested->second == environment.name;
+    if (asked || (environment.after.empty() && branch_deploys(environment, project, run.branch))) {
+      targets.push_back(&environment);
+    }
+  }
+  if (requested != deploy_after_run_.end()) deploy_after_run_.erase(requested);
+  if (targets.empty()) return;
+
+  const auto releases = store_.list_releases(project.id);
+  const int number = releases.empty() ? 1 : releases.front().number + 1;
+  const std::string dir = services_.layout.app_releases(project.name) + "/" + deploy::release_dir_name(number, run.commit);
+  try {
+    std::filesystem::create_directories(services_.layout.app_releases(project.name));
+    deploy::make_release_tree(workspace, dir);
+  } catch (const std::exception& e) {
+    spdlog::error("run {}: cannot make release {}: {}", run.id, number, e.what());
+    return;
+  }
+  store::Release release;
+  release.project_id = project.id;
+  release.run_id = run.id;
+  release.commit = run.commit;
+  release.config_version = store_.latest_config(project.id).version;
+  release.dir = dir;
+  release = store_.create_release(release);
+  spdlog::info("run {}: release {} of {} made", run.id, release.number, project.name);
+
+  for (const auto* environment : targets) {
+    if (environment->target != pipeline::Target::local) {
+      auto deployment = enqueue(project, environment->name, release.id, "deploy", run.trigger);
+      deployment.status = DeploymentStatus::failed;
+      deployment.reason = fmt::format("target '{}' is not supported by this version of slipway yet",
+                                      pipeline::target_name(environment->target));
+      deployment.finished_at = util::now_ms();
+      store_.update_deployment(deployment);
+      continue;
+    }
+    if (environment->manual_approval) {
+      spdlog::info("run {}: {} needs a manual approval; not deployed", run.id, environment->name);
+      continue;
+    }
+    enqueue(project, environment->name, release.id, "deploy", run.trigger);
+  }
+  pump();
+}
+
+void DeploymentQueue::deploy_when_passed(store::Id run_id, const std::string& environment) {
+  deploy_after_run_[run_id] = environment;
+}
+
+util::Expected<std::string> DeploymentQueue::default_environment(const store::Project& project) {
+  const auto releases = store_.list_releases(project.id);
+  if (releases.empty()) return util::unexpected("app '" + project.name + "' has no release yet: push it first");
+  auto plan = deploy::read_release_plan(releases.front().dir);
+  if (!plan) return util::unexpected(plan.error());
+  for (const auto& environment : plan->pipeline.environments) {
+    if (environment.target == pipeline::Target::local) return environment.name;
+  }
+  return util::unexpected("the newest release's slipway.yml has no environment with target: local");
+}
+
+util::Expected<store::Deployment> DeploymentQueue::deploy_release(const store::Project& project, std::string environment,
+                                                                  int number, const std::string& trigger) {
+  if (environment.empty()) {
+    auto fallback = default_environment(project);
+    if (!fallback) return util::unexpected(fallback.error());
+    environment = *fallback;
+  }
+  std::optional<store::Release> release;
+  if (number > 0) {
+    release = store_.find_release(project.id, number);
+    if (!release) return util::unexpected(fmt::format("app '{}' has no release {}", project.name, number));
+  } else {
+    auto releases = store_.list_releases(project.id);
+    if (releases.empty()) return util::unexpected("app '" + project.name + "' has no release yet: push it first");
+    release = releases.front();
+  }
+  if (!std::filesystem::is_directory(release->dir)) {
+    return util::unexpected(fmt::format("release {} was pruned: its files are gone", release->number));
+  }
+  auto deployment = enqueue(project, environment, release->id, "deploy", trigger);
+  pump();
+  return *store_.find_deployment(deployment.id);
+}
+
+util::Expected<store::Deployment> DeploymentQueue::rollback(const store::Project& project, std::string environment, int to) {
+  if (environment.empty()) {
+    auto fallback = default_environment(project);
+    if (!fallback) return util::unexpected(fallback.error());
+    environment = *fallback;
+  }
+  auto live = store_.find_live(project.id, environment);
+  if (!live) return util::unexpected("nothing is live in " + environment + " to roll back");
+  std::optional<store::Release> target;
+  if (to > 0) {
+    target = store_.find_release(project.id, to);
+    if (!target) return util::unexpected(fmt::format("app '{}' has no release {}", project.name, to));
+  } else {
+    if (live->previous_release_id == 0) {
+      return util::unexpected("no release was live in " + environment + " before release " +
+                              std::to_string(live->release_number));
+    }
+    target = store_.find_release(live->previous_release_id);
+    if (!target) return util::unexpected("the previous release no longer exists");
+  }
+  if (!std::filesystem::is_directory(target->dir)) {
+    return util::unexpected(fmt::format("release {} was pruned: its files are gone", target->number));
+  }
+  auto deployment = enqueue(project, environment, target->id, "rollback", "rollback");
+  pump();
+  return *store_.find_deployment(deployment.id);
+}
+
+std::vector<store::Deployment> DeploymentQueue::config_changed(const store::Project& project, int version) {
+  std::vector<store::Deployment> out;
+  std::map<store::Id, store::Release> made;  // code release id -> its config release
+  for (const auto& live : store_.list_live()) {
+    if (live.project_id != project.id) continue;
+    auto code = store_.find_release(live.release_id);
+    if (!code) continue;
+    auto it = made.find(code->id);
+    if (it == made.end()) {
+      store::Release release = *code;
+      release.run_id = code->run_id;
+      release.config_version = version;
+      it = made.emplace(code->id, store_.create_release(release)).first;
+    }
+    out.push_back(enqueue(project, live.environment, it->second.id, "config", "config"));
+  }
+  pump();
+  for (auto& deployment : out) deployment = *store_.find_deployment(deployment.id);
+  return out;
+}
+
+std::vector<store::Deployment> DeploymentQueue::formation_changed(const store::Project& project) {
+  std::vector<store::Deployment> out;
+  for (const auto& live : store_.list_live()) {
+    if (live.project_id != project.id) continue;
+    out.push_back(enqueue(project, live.environment, live.release_id, "scale", "scale"));
+  }
+  pump();
+  for (auto& deployment : out) deployment = *store_.find_deployment(deployment.id);
+  return out;
+}
+
+store::Deployment DeploymentQueue::enqueue(const store::Project& project, const std::string& environment,
+                                           store::Id release_id, const std::string& kind, const std::string& trigger) {
+  store::Deployment deployment;
+  deployment.project_id = project.id;
+  deployment.environment = environment;
+  deployment.release_id = release_id;
+  deployment.kind = kind;
+  deployment.trigger = trigger;
+  deployment = store_.create_deployment(deployment);
+  spdlog::info("deployment {} queued: release {} of {} to {}", deployment.id, deployment.release_number, project.name,
+               environment);
+  return deployment;
+}
+
+void DeploymentQueue::pump() {
+  if (!started_ || stopping_) return;
+  auto queued = store_.list_deployments({std::nullopt, std::nullopt, DeploymentStatus::queued, 10000});
+  // Newest first: the first one seen per environment wins, the others are superseded.
+  std::set<std::pair<store::Id, std::string>> seen;
+  for (auto& deployment : queued) {
+    auto key = std::make_pair(deployment.project_id, deployment.environment);
+    if (!seen.insert(key).second) {
+      deployment.status = DeploymentStatus::superseded;
+      deployment.reason = "a newer deployment to " + deployment.environment + " was queued";
+      deployment.finished_at = util::now_ms();
+      store_.update_deployment(deployment);
+      continue;
+    }
+    if (store_.claim_deployment(deployment.id, util::now_ms())) launch(*store_.find_deployment(deployment.id));
+  }
+}
+
+void DeploymentQueue::launch(const store::Deployment& deployment) {
+  auto worker = std::make_unique<Worker>();
+  const auto id = deployment.id;
+  worker->thread = std::thread([this, deployment, id] {
+    try {
+      auto store = store::SqliteStore::open(database_path_);
+      if (!store) throw util::Error(store.error());
+      deploy::LocalDeployment local(services_, **store, deployment, stopping_);
+      auto done = local.run();
+      spdlog::info("deployment {} {}{}{}", done.id, store::to_string(done.status), done.reason.empty() ? "" : ": ",
+                   done.reason.substr(0, done.reason.find('\n')));
+    } catch (const std::exception& e) {
+      spdlog::error("deployment {}: {}", deployment.id, e.what());
+    }
+    boost::asio::post(io_, [this, id] { finished(id); });
+  });
+  workers_[id] = std::move(worker);
+}
+
+void DeploymentQueue::finished(store::Id deployment_id) {
+  auto it = workers_.find(deployment_id);
+  if (it != workers_.end()) {
+    if (it->second->thread.joinable()) it->second->thread.join();
+    workers_.erase(it);
+  }
+  auto deployment = store_.find_deployment(deployment_id);
+  if (deployment && deployment->status == DeploymentStatus::running) {
+    // The worker could not even record its end (its store failed): say so.
+    deployment->status = DeploymentStatus::failed;
+    deployment->reason = "the deployment stopped unexpectedly; see the daemon's log";
+    deployment->finished_at = util::now_ms();
+    store_.update_deployment(*deployment);
+  }
+  if (deployment && deployment->status == DeploymentStatus::success && !stopping_) promote_after(*deployment);
+  check_shutdown_done();
+  pump();
+}
+
+// Environments with `after: ENV` get the release that just went live in ENV.
+void DeploymentQueue::promote_after(const store::Deployment& deployment) {
+  auto release = store_.find_release(deployment.release_id);
+  auto project = store_.find_project(deployment.project_id);
+  if (!release || !project || deployment.kind != "deploy") return;
+  auto plan = deploy::read_release_plan(release->dir);
+  if (!plan) return;
+  for (const auto& environment : plan->pipeline.environments) {
+    if (environment.after != deployment.environment || environment.target != pipeline::Target::local) continue;
+    if (environment.manual_approval) continue;  // promotion by approval comes with the approval gate
+    enqueue(*project, environment.name, release->id, "deploy", "promotion");
+  }
+}
+
+void DeploymentQueue::shutdown(std::function<void()> done) {
+  stopping_ = true;
+  shutdown_done_ = std::move(done);
+  check_shutdown_done();
+}
+
+void DeploymentQueue::check_shutdown_done() {
+  if (!stopping_ || !workers_.empty() || !shutdown_done_) return;
+  auto done = std::move(shutdown_done_);
+  shutdown_done_ = nullptr;
+  done();
+}
+
+}  // namespace slipway::scheduler

@@ -1,0 +1,88 @@
+// Turns passed runs, deploy/rollback commands, config and scale changes into
+// deployments, and runs them: one per app environment at a time (the lock is
+// the store's `running` row), the newest queued one wins and older queued
+// ones are recorded as superseded. Each deployment runs on its own worker
+// thread with its own store connection; everything else happens on the
+// event loop.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "deploy/local_deployment.h"
+#include "pipeline/pipeline_file.h"
+#include "store/store.h"
+#include "util/expected.h"
+
+namespace slipway::scheduler {
+
+class DeploymentQueue {
+ public:
+  DeploymentQueue(boost::asio::io_context& io, store::Store& store, std::string database_path,
+                  deploy::DeployServices& services);
+  ~DeploymentQueue();
+
+  // On start, before anything runs: deployments left running are marked
+  // interrupted; instances of live deployments are adopted (their supervisor
+  // restarted if it died), any other instance is stopped; nginx is started or
+  // adopted with what is live.
+  void recover();
+  void start();
+
+  // After run RUN of PROJECT passed: its workspace becomes a release, and the
+  // local environments its branch deploys to get a deployment.
+  void run_succeeded(const store::Run& run, const store::Project& project,
+                     const std::vector<pipeline::Environment>& environments, const std::string& workspace);
+  // Makes run RUN_ID deploy to ENVIRONMENT when it passes, whatever its branch.
+  void deploy_when_passed(store::Id run_id, const std::string& environment);
+
+  // Queues a deployment of release NUMBER (0: the newest) to ENVIRONMENT (empty: the default one).
+  util::Expected<store::Deployment> deploy_release(const store::Project& project, std::string environment, int number,
+                                                   const std::string& trigger);
+  // Queues a rollback to release TO (0: the one live before the current one).
+  util::Expected<store::Deployment> rollback(const store::Project& project, std::string environment, int to);
+  // After a config change: a release of the live code with config version
+  // VERSION for every environment where PROJECT is live, deployed there.
+  std::vector<store::Deployment> config_changed(const store::Project& project, int version);
+  // After a formation change: the live release redeployed with the new counts.
+  std::vector<store::Deployment> formation_changed(const store::Project& project);
+
+  // The environment a command means when it names none: the first local one
+  // in the newest release's slipway.yml.
+  util::Expected<std::string> default_environment(const store::Project& project);
+
+  // Lets running deployments finish their current phase (a deployment that
+  // has not switched yet stops its new instances), then calls DONE.
+  void shutdown(std::function<void()> done);
+  std::size_t running() const { return workers_.size(); }
+
+ private:
+  struct Worker;
+
+  store::Deployment enqueue(const store::Project& project, const std::string& environment, store::Id release_id,
+                            const std::string& kind, const std::string& trigger);
+  void pump();
+  void launch(const store::Deployment& deployment);
+  void finished(store::Id deployment_id);
+  void promote_after(const store::Deployment& deployment);
+  void check_shutdown_done();
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  std::string database_path_;
+  deploy::DeployServices& services_;
+  std::map<store::Id, std::unique_ptr<Worker>> workers_;  // by deployment id
+  std::map<store::Id, std::string> deploy_after_run_;     // run id -> environment
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  std::function<void()> shutdown_done_;
+};
+
+}  // namespace slipway::scheduler

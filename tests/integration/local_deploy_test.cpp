@@ -1,0 +1,275 @@
+// The CD half on this machine, end to end: a push whose tests pass is
+// released, started under gunicorn beside the old version, health-checked and
+// switched in the daemon's real nginx; failures keep the old version serving;
+// rollback, kill -9 of the daemon, app crashes, secrets and bad domains.
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "daemon_fixture.h"
+
+namespace slipway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr const char* kApp = R"py(import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VERSION = open(os.path.join(HERE, "VERSION")).read().strip()
+print("starting version", VERSION, "with API_KEY", os.environ.get("API_KEY", "-"), flush=True)
+
+
+def app(environ, start_response):
+    if environ.get("PATH_INFO") == "/healthz":
+        broken = os.path.exists(os.path.join(HERE, "BROKEN"))
+        start_response("500 Internal Server Error" if broken else "200 OK", [("Content-Type", "text/plain")])
+        return [b"broken\n" if broken else b"ok\n"]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [("version %s release %s\n" % (VERSION, os.environ.get("SLIPWAY_RELEASE", "?"))).encode()]
+)py";
+
+constexpr const char* kProcfile = "web: exec gunicorn --bind 127.0.0.1:$PORT --workers 1 --graceful-timeout 2 app:app\n";
+
+constexpr const char* kPipeline = R"yml(
+steps:
+  test:
+    run: python3 -c "import app"
+deploy:
+  production:
+    target: local
+    health: {path: /healthz, timeout: 20s}
+    drain: 1s
+    keep: 3
+)yml";
+
+// Sends requests through nginx until stopped (bounded in count and time) and
+// counts every answer that is not a 200.
+class LoadGenerator {
+ public:
+  LoadGenerator(SlipwayTest* test, std::function<HttpResult()> get) : get_(std::move(get)) {
+    thread_ = std::thread([this] {
+      const auto deadline = std::chrono::steady_clock::now() + 90s;
+      while (!stop_ && requests_ < 20000 && std::chrono::steady_clock::now() < deadline) {
+        try {
+          auto result = get_();
+          if (result.status != 200) {
+            ++failures_;
+            last_failure_ = std::to_string(result.status) + " " + result.body;
+          } else {
+            last_body_ = result.body;
+          }
+        } catch (const std::exception& e) {
+          ++failures_;
+          last_failure_ = e.what();
+        }
+        ++requests_;
+      }
+    });
+  }
+  ~LoadGenerator() { finish(); }
+  void finish() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int requests() const { return requests_; }
+  int failures() const { return failures_; }
+  std::string last_failure() const { return last_failure_; }
+  std::string last_body() const { return last_body_; }
+
+ private:
+  std::function<HttpResult()> get_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::atomic<int> failures_{0};
+  std::string last_failure_;
+  std::string last_body_;
+};
+
+class LocalDeployTest : public SlipwayTest {
+ protected:
+  void SetUp() override {
+    SlipwayTest::SetUp();
+    start_daemon();
+    create_project("shop");
+    repo_ = make_repo("shop", {{"app.py", kApp}, {"Procfile", kProcfile}, {"slipway.yml", kPipeline}, {"VERSION", "1"}});
+  }
+
+  // Pushes the repo and waits for the deployment the push makes.
+  nlohmann::json push_and_deploy() {
+    ++pushes_;
+    auto pushed = push(repo_, "shop");
+    EXPECT_EQ(pushed.exit_code, 0) << pushed.output;
+    auto runs = wait_for_runs("shop", static_cast<std::size_t>(pushes_));
+    auto run = wait_for_run(runs[0]["id"].get<std::int64_t>());
+    EXPECT_EQ(run["status"], "success") << run.dump(2);
+    auto deployments = wait_for_deployments("shop", static_cast<std::size_t>(++deployments_));
+    auto done = wait_for_deployment(deployments[0]["id"].get<std::int64_t>());
+    return done;
+  }
+
+  std::string served() { return via_proxy("shop.localhost").body; }
+
+  std::string deployment_log(std::int64_t id) {
+    return api("GET", "/deployments/" + std::to_string(id) + "/log").body;
+  }
+
+  std::string repo_;
+  int pushes_ = 0;
+  int deployments_ = 0;
+};
+
+TEST_F(LocalDeployTest, PushGoesLiveBehindNginx) {
+  auto deployment = push_and_deploy();
+  ASSERT_EQ(deployment["status"], "success") << deployment.dump(2) << deployment_log(deployment["id"]);
+  EXPECT_EQ(deployment["release"], 1);
+  EXPECT_EQ(deployment["url"], "http://shop.localhost:" + std::to_string(proxy_port_) + "/");
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  EXPECT_EQ(via_proxy("production.shop.localhost").body, "version 1 release 1\n");
+  EXPECT_EQ(via_proxy("nobody.localhost").status, 404);
+
+  auto releases = api("GET", "/apps/shop/releases").json()["releases"];
+  ASSERT_EQ(releases.size(), 1u);
+  EXPECT_EQ(releases[0]["current_in"], nlohmann::json::array({"production"}));
+  EXPECT_EQ(releases[0]["app_type"], "procfile");
+  // The release is an immutable copy of the workspace without .git, pointed at by `current`.
+  auto current = fs::read_symlink(home_ + "/apps/shop/production/current");
+  EXPECT_TRUE(fs::exists(current / "app.py"));
+  EXPECT_FALSE(fs::exists(current / ".git"));
+  auto apps = cli({"apps"});
+  EXPECT_EQ(apps.exit_code, 0) << apps.output;
+  EXPECT_NE(apps.output.find("shop"), std::string::npos) << apps.output;
+}
+
+TEST_F(LocalDeployTest, SecondPushSwitchesWithoutAFailedRequest) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  LoadGenerator load(this, [this] { return via_proxy("shop.localhost"); });
+  commit(repo_, {{"VERSION", "2"}}, "version 2");
+  auto deployment = push_and_deploy();
+  std::this_thread::sleep_for(300ms);
+  load.finish();
+  ASSERT_EQ(deployment["status"], "success") << deployment.dump(2);
+  EXPECT_EQ(load.failures(), 0) << load.last_failure();
+  EXPECT_GT(load.requests(), 20);
+  EXPECT_EQ(load.last_body(), "version 2 release 2\n");
+  // Only the new instance runs: the old one was drained and stopped.
+  auto ps = api("GET", "/apps/shop/ps").json()["instances"];
+  ASSERT_EQ(ps.size(), 1u) << ps.dump();
+  EXPECT_EQ(ps[0]["release"], 2);
+  EXPECT_EQ(supervisor_pids(home_).size(), 1u);
+}
+
+TEST_F(LocalDeployTest, FailedHealthCheckKeepsTheOldVersionServing) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  LoadGenerator load(this, [this] { return via_proxy("shop.localhost"); });
+  std::string pipeline = kPipeline;
+  pipeline.replace(pipeline.find("timeout: 20s"), 12, "timeout: 3s");
+  commit(repo_, {{"VERSION", "2"}, {"BROKEN", "yes"}, {"slipway.yml", pipeline}}, "broken version");
+  auto deployment = push_and_deploy();
+  load.finish();
+  EXPECT_EQ(deployment["status"], "failed");
+  const std::string reason = deployment["reason"];
+  EXPECT_EQ(reason.rfind("health check failed for web.1: timed out after 3s (last attempt: HTTP 500 from /healthz)", 0), 0u)
+      << reason;
+  EXPECT_NE(reason.find("starting version 2"), std::string::npos) << "the new process's last lines: " << reason;
+  EXPECT_EQ(load.failures(), 0) << load.last_failure();
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  EXPECT_EQ(supervisor_pids(home_).size(), 1u);
+}
+
+TEST_F(LocalDeployTest, RollbackServesThePreviousRelease) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  commit(repo_, {{"VERSION", "2"}}, "version 2");
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  ASSERT_EQ(served(), "version 2 release 2\n");
+
+  auto rollback = cli({"rollback", "shop", "--wait"});
+  EXPECT_EQ(rollback.exit_code, 0) << rollback.output;
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  auto deployments = api("GET", "/apps/shop/deployments").json()["deployments"];
+  EXPECT_EQ(deployments[0]["kind"], "rollback");
+  EXPECT_EQ(deployments[0]["release"], 1);
+  EXPECT_EQ(deployments[0]["previous_release"], 2);
+  // Deploying a given release works the same way.
+  auto deploy = api("POST", "/apps/shop/deploy", {{"release", 2}});
+  ASSERT_EQ(deploy.status, 201) << deploy.body;
+  EXPECT_EQ(wait_for_deployment(deploy.json()["id"])["status"], "success");
+  EXPECT_EQ(served(), "version 2 release 2\n");
+}
+
+TEST_F(LocalDeployTest, AppsOutliveAKilledDaemonAndAreAdoptedOnRestart) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  auto before = supervisor_pids(home_);
+  ASSERT_EQ(before.size(), 1u);
+  daemon_.kill9();
+  EXPECT_EQ(served(), "version 1 release 1\n");  // nginx and the app do not need the daemon
+  start_daemon();
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  EXPECT_EQ(supervisor_pids(home_), before);  // adopted: no duplicate, no restart
+  commit(repo_, {{"VERSION", "2"}}, "version 2");
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  EXPECT_EQ(served(), "version 2 release 2\n");
+  EXPECT_EQ(supervisor_pids(home_).size(), 1u);
+}
+
+TEST_F(LocalDeployTest, CrashedAppIsRestartedBySupervisor) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  auto instance = api("GET", "/apps/shop/ps").json()["instances"][0];
+  const int pid = instance["pid"];
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  nlohmann::json now;
+  while (std::chrono::steady_clock::now() < deadline) {
+    now = api("GET", "/apps/shop/ps").json()["instances"][0];
+    if (now["status"] == "running" && now["pid"] != pid && via_proxy("shop.localhost").status == 200) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(now["status"], "running") << now.dump();
+  EXPECT_NE(now["pid"], pid);
+  EXPECT_GE(now["restarts"].get<int>(), 1);
+  EXPECT_EQ(served(), "version 1 release 1\n");
+}
+
+TEST_F(LocalDeployTest, SecretsAreMaskedEverywhere) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  const std::string secret = "s3cr3t-value-42";
+  auto set = cli({"config", "set", "shop", "API_KEY=" + secret, "--secret"});
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  EXPECT_EQ(set.output.find(secret), std::string::npos);
+  auto deployments = wait_for_deployments("shop", 2);
+  auto deployment = wait_for_deployment(deployments[0]["id"]);
+  ASSERT_EQ(deployment["status"], "success") << deployment.dump();
+  EXPECT_EQ(deployment["kind"], "config");
+
+  auto app_log = api("GET", "/apps/shop/logs?process=web").body;
+  EXPECT_NE(app_log.find("with API_KEY ****"), std::string::npos) << app_log;
+  auto config = api("GET", "/apps/shop/config");
+  for (const auto& text : {app_log, config.body, api("GET", "/apps/shop/config/API_KEY").body,
+                           deployment_log(deployment["id"]), cli({"config", "list", "shop"}).output}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << text;
+  }
+  // At rest it is sealed, not plain text.
+  EXPECT_EQ(read_file(home_ + "/slipway.db").find(secret), std::string::npos);
+  EXPECT_EQ(read_file(home_ + "/slipway.db-wal").find(secret), std::string::npos);
+  EXPECT_EQ(fs::status(home_ + "/secret.key").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(LocalDeployTest, BadDomainIsRefusedAndTheProxyKeepsServing) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  for (const std::string domain : {"evil.test; include /etc/passwd", "a.test\nserver", "{x}.test", ""}) {
+    auto result = api("POST", "/apps/shop/domains", {{"domain", domain}});
+    EXPECT_EQ(result.status, 400) << domain << ": " << result.body;
+  }
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  auto added = api("POST", "/apps/shop/domains", {{"domain", "Shop.Example.test"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(via_proxy("shop.example.test").body, "version 1 release 1\n");
+}
+
+}  // namespace
+}  // namespace slipway::testing
