@@ -45,7 +45,8 @@ TEST(AppLogsCommand, MergesTheTailsOfEveryProcessByTime) {
 }
 
 TEST(AppLogsCommand, ShowsOneProcess) {
-  TestHttpServer server({log_answer("2026-11-26T10:00:01.000Z web.1 | up\n", 37, 37)});
+  std::string log = "2026-11-26T10:00:01.000Z web.1 | up\n";
+  TestHttpServer server({log_answer(log, log.size(), log.size())});
   auto result = run_cli(server.url(), {"app", "logs", "hello", "--process", "web"});
   EXPECT_EQ(result.status, kExitSuccess) << result.err;
   EXPECT_EQ(result.out, "2026-11-26T10:00:01.000Z web.1 | up\n");
