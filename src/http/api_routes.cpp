@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "http/app_routes.h"
+#include "http/deployment_event_stream.h"
 #include "http/json_views.h"
 #include "http/run_event_stream.h"
 #include "scm/git_repository.h"
@@ -303,6 +304,14 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
       context.auth.require(auth, Role::viewer);
       return step_log(context, request, require_run(context, segments[1]), segments[3]);
     }
+  }
+  if (n == 3 && is(0, "deployments") && is(2, "events")) {
+    require_method(request, {verb::get});
+    context.auth.require(auth, Role::viewer);
+    auto deployment = context.store.find_deployment(parse_id(segments[1], "deployment id"));
+    if (!deployment) throw HttpError{404, "no deployment " + segments[1]};
+    DeploymentEventStream::start(context, std::move(stream), deployment->id, request.header("Last-Event-ID"));
+    return std::nullopt;
   }
   if (auto answer = handle_app_api(context, request, segments)) return answer;
   if (is(0, "tokens") && n == 1) {

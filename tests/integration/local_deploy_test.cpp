@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "daemon_fixture.h"
@@ -269,6 +270,41 @@ TEST_F(LocalDeployTest, BadDomainIsRefusedAndTheProxyKeepsServing) {
   auto added = api("POST", "/apps/shop/domains", {{"domain", "Shop.Example.test"}});
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_EQ(via_proxy("shop.example.test").body, "version 1 release 1\n");
+}
+
+TEST_F(LocalDeployTest, DeploymentEventsCarryTheLogAndTheEnd) {
+  auto deployment = push_and_deploy();
+  ASSERT_EQ(deployment["status"], "success");
+  const std::string target = "/api/v1/deployments/" + std::to_string(deployment["id"].get<int>()) + "/events";
+  auto stream = read_event_stream(daemon_.url(), target, {{"Authorization", "Bearer " + admin_token_}}, 10);
+  EXPECT_NE(stream.find("event: log"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("release 1 is live at"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("event: end"), std::string::npos) << stream;
+  // Resuming after the whole log sends only the end.
+  const auto size = api("GET", "/deployments/" + std::to_string(deployment["id"].get<int>()) + "/log").body.size();
+  auto resumed = read_event_stream(daemon_.url(), target,
+                                   {{"Authorization", "Bearer " + admin_token_}, {"Last-Event-ID", std::to_string(size)}}, 10);
+  EXPECT_EQ(resumed.find("event: log"), std::string::npos) << resumed;
+  EXPECT_NE(resumed.find("event: end"), std::string::npos) << resumed;
+}
+
+TEST_F(LocalDeployTest, ScaleRunsSeveralInstancesBehindTheProxy) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  auto scaled = cli({"ps", "scale", "shop", "web=3"});
+  ASSERT_EQ(scaled.exit_code, 0) << scaled.output;
+  auto deployments = wait_for_deployments("shop", 2);
+  EXPECT_EQ(deployments[0]["kind"], "scale");
+  auto done = wait_for_deployment(deployments[0]["id"]);
+  ASSERT_EQ(done["status"], "success") << done.dump(2) << deployment_log(done["id"]);
+  auto instances = api("GET", "/apps/shop/ps").json()["instances"];
+  ASSERT_EQ(instances.size(), 3u) << instances.dump();
+  std::set<int> ports;
+  for (const auto& instance : instances) ports.insert(instance["port"].get<int>());
+  EXPECT_EQ(ports.size(), 3u);
+  EXPECT_EQ(supervisor_pids(home_).size(), 3u);
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  auto config = read_file(home_ + "/nginx/conf/nginx.conf");
+  for (int port : ports) EXPECT_NE(config.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << config;
 }
 
 }  // namespace
