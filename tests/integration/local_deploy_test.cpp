@@ -307,5 +307,56 @@ TEST_F(LocalDeployTest, ScaleRunsSeveralInstancesBehindTheProxy) {
   for (int port : ports) EXPECT_NE(config.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << config;
 }
 
+TEST_F(LocalDeployTest, FailingReleaseCommandAbortsTheDeployment) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  commit(repo_, {{"VERSION", "2"}, {"Procfile", std::string(kProcfile) + "release: echo migrating release $SLIPWAY_RELEASE; exit 3\n"}},
+         "a failing migration");
+  auto deployment = push_and_deploy();
+  EXPECT_EQ(deployment["status"], "failed");
+  EXPECT_EQ(deployment["reason"], "release command failed: exit status 3");
+  EXPECT_NE(deployment_log(deployment["id"]).find("migrating release 2"), std::string::npos);
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  EXPECT_EQ(supervisor_pids(home_).size(), 1u);
+}
+
+TEST_F(LocalDeployTest, QueuedDeploymentsAreSupersededByTheNewest) {
+  // Each deployment's release command takes a while, so pushes pile up behind the first.
+  commit(repo_, {{"Procfile", std::string(kProcfile) + "release: sleep 2\n"}}, "slow release");
+  ++pushes_;
+  ASSERT_EQ(push(repo_, "shop").exit_code, 0);
+  wait_for_deployments("shop", 1);
+  for (int version = 2; version <= 3; ++version) {
+    commit(repo_, {{"VERSION", std::to_string(version)}}, "version " + std::to_string(version));
+    ++pushes_;
+    ASSERT_EQ(push(repo_, "shop").exit_code, 0);
+    auto runs = wait_for_runs("shop", static_cast<std::size_t>(pushes_));
+    ASSERT_EQ(wait_for_run(runs[0]["id"].get<std::int64_t>())["status"], "success");
+  }
+  auto list = wait_for_deployments("shop", 3);
+  auto last = wait_for_deployment(list[0]["id"].get<std::int64_t>());
+  EXPECT_EQ(last["status"], "success") << last.dump(2);
+  EXPECT_EQ(last["release"], 3);
+  list = api("GET", "/apps/shop/deployments").json()["deployments"];
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[1]["status"], "superseded") << list.dump(2);
+  EXPECT_EQ(list[2]["status"], "success");
+  EXPECT_EQ(served(), "version 3 release 3\n");
+}
+
+TEST_F(LocalDeployTest, OldReleasesArePrunedButNeverTheLiveOrPreviousOne) {
+  for (int version = 1; version <= 5; ++version) {
+    if (version > 1) commit(repo_, {{"VERSION", std::to_string(version)}}, "version " + std::to_string(version));
+    ASSERT_EQ(push_and_deploy()["status"], "success");
+  }
+  auto releases = api("GET", "/apps/shop/releases").json()["releases"];
+  ASSERT_EQ(releases.size(), 5u);
+  for (const auto& release : releases) {
+    EXPECT_EQ(release["pruned"], release["number"].get<int>() <= 2) << release.dump();  // keep: 3
+  }
+  auto rollback = api("POST", "/apps/shop/rollback", {{"to", 1}});
+  EXPECT_EQ(rollback.status, 409);
+  EXPECT_NE(rollback.body.find("pruned"), std::string::npos) << rollback.body;
+}
+
 }  // namespace
 }  // namespace slipway::testing
