@@ -165,9 +165,9 @@ the Flask app is live at $app_url (curl -H 'Host: flask.localhost' http://$proxy
 Next:
   export SLIPWAY_URL=$url SLIPWAY_TOKEN=\$(cat $shown_home/demo.token)
   build/slipway apps                       # apps, their release, status and URL
-  build/slipway releases flask             # releases 1.0.0 and 1.1.0 were made by the two pushes
+  build/slipway releases flask             # one release per passed push: releases/flask/N-SHA7
   build/slipway rollback flask --wait      # back to the release live before, with no downtime
-  build/slipway config set flask GREETING=hi   # environment variables; the app is redeployed
+  build/slipway config set flask GREETING=hi   # environment variables (--secret); redeploys
   build/slipway app logs flask -f          # the gunicorn processes' logs
   build/slipway deployments flask          # and: deployment show|logs ID, runs, logs RUN
   curl -H "Authorization: Bearer \$SLIPWAY_TOKEN" $url/api/v1/apps   # the REST API (docs/API.md)

@@ -67,7 +67,8 @@ std::int64_t find_deployment_of_run(const ApiClient& client, const DeployOptions
   auto deadline = std::chrono::steady_clock::now() + kDeploymentAppearsWithin;
   for (;;) {
     std::int64_t release = 0;
-    for (const auto& candidate : array_of(client.get(app_path(options.app, "/releases")).body, "releases")) {
+    const nlohmann::json releases = client.get(app_path(options.app, "/releases")).body;  // kept alive for the loop
+    for (const auto& candidate : array_of(releases, "releases")) {
       if (integer_of(candidate, "run", 0) == run_id) release = integer_of(candidate, "number", 0);
     }
     if (release > 0) {

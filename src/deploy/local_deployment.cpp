@@ -103,7 +103,8 @@ void LocalDeployment::execute() {
   store_.set_release_app_type(release_.id, std::string(pipeline::app_type_name(plan_.app.type)));
 
   prepare_static_root();
-  if (plan_.app.release_command && deployment_.kind != "rollback") {
+  // Like Heroku: new code or config runs the release phase; a rollback or a new formation does not.
+  if (plan_.app.release_command && deployment_.kind != "rollback" && deployment_.kind != "scale") {
     run_command("release command", *plan_.app.release_command);
   }
   if (stopping_) throw DeployInterrupted{};

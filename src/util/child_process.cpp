@@ -46,10 +46,6 @@ std::set<pid_t>& owned_children() {
   static std::set<pid_t> pids;
   return pids;
 }
-void own(pid_t pid) {
-  std::lock_guard lock(owned_mutex);
-  owned_children().insert(pid);
-}
 void disown(pid_t pid) {
   std::lock_guard lock(owned_mutex);
   owned_children().erase(pid);
@@ -105,10 +101,15 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
   auto argv = c_strings(options.argv);
   auto envp = c_strings(options.env);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &fa.actions, &attr.attr, argv.data(), envp.data());
-  if (rc != 0) throw_errno("spawn " + options.argv[0], rc);
-
-  own(pid);
+  {
+    // Spawned and recorded as owned in one step: the orphan sweeper (on another
+    // thread) reaps children it does not know, and a child that exits at once
+    // must not be reaped before its owner has it.
+    std::lock_guard lock(owned_mutex);
+    int rc = posix_spawnp(&pid, argv[0], &fa.actions, &attr.attr, argv.data(), envp.data());
+    if (rc != 0) throw_errno("spawn " + options.argv[0], rc);
+    owned_children().insert(pid);
+  }
   ChildProcess child;
   child.pid_ = pid;
   child.own_group_ = options.new_process_group || options.new_session;

@@ -307,6 +307,20 @@ TEST_F(LocalDeployTest, ScaleRunsSeveralInstancesBehindTheProxy) {
   for (int port : ports) EXPECT_NE(config.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << config;
 }
 
+TEST_F(LocalDeployTest, DeployRefRunsThePipelineThenDeploys) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  commit(repo_, {{"VERSION", "2"}}, "version 2 on a side branch");
+  ASSERT_EQ(push(repo_, "shop", "feature").exit_code, 0);  // not a deploy branch: runs, deploys nothing
+  auto runs = wait_for_runs("shop", 2);
+  ASSERT_EQ(wait_for_run(runs[0]["id"].get<std::int64_t>())["status"], "success");
+  EXPECT_EQ(api("GET", "/apps/shop/deployments").json()["deployments"].size(), 1u);
+  auto deployed = cli({"deploy", "shop", "--ref", "feature", "--wait"});
+  EXPECT_EQ(deployed.exit_code, 0) << deployed.output;
+  EXPECT_EQ(served(), "version 2 release 2\n");
+  auto logs = cli({"app", "logs", "shop", "--process", "web"});
+  EXPECT_NE(logs.output.find("starting version 2"), std::string::npos) << logs.output;
+}
+
 TEST_F(LocalDeployTest, FailingReleaseCommandAbortsTheDeployment) {
   ASSERT_EQ(push_and_deploy()["status"], "success");
   commit(repo_, {{"VERSION", "2"}, {"Procfile", std::string(kProcfile) + "release: echo migrating release $SLIPWAY_RELEASE; exit 3\n"}},
