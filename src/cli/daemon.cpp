@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "deploy/app_config.h"
 #include "deploy/local_deployment.h"
 #include "deploy/proxy_control.h"
 #include "exec/orphan_sweeper.h"
@@ -123,6 +124,10 @@ int run_daemon(const DaemonOptions& options) {
     deploy::DeployServices services{layout, proxy, *secrets, deploy_settings};
     scheduler::DeploymentQueue deployments(io, store, layout.database(), services);
     deployments.recover();
+    scheduler.set_step_config([&store, &secrets](store::Id project_id) {
+      auto resolved = deploy::resolve_config(store.latest_config(project_id), *secrets);
+      return scheduler::Scheduler::StepConfig{std::move(resolved.env), std::move(resolved.secrets)};
+    });
     scheduler.on_run_succeeded([&deployments](const store::Run& run, const store::Project& project,
                                               const std::vector<pipeline::Environment>& environments,
                                               const std::string& workspace) {

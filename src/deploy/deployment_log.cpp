@@ -8,17 +8,6 @@
 
 namespace slipway::deploy {
 
-std::string mask_secrets(std::string_view text, const std::vector<std::string>& secrets) {
-  std::string out(text);
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 4)) {
-      out.replace(at, secret.size(), "****");
-    }
-  }
-  return out;
-}
-
 DeploymentLog::DeploymentLog(const std::string& path, std::vector<std::string> secrets)
     : path_(path), secrets_(std::move(secrets)), fd_(util::open_file(path, O_WRONLY | O_CREAT | O_APPEND)) {}
 
@@ -26,11 +15,11 @@ void DeploymentLog::line(std::string_view text) {
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   const std::string stamp = util::format_rfc3339(util::now_ms());
   std::string out;
-  for (const auto& part : util::split(mask_secrets(text, secrets_), '\n')) out += stamp + "  " + part + "\n";
+  for (const auto& part : util::split(util::mask_secrets(text, secrets_), '\n')) out += stamp + "  " + part + "\n";
   write(out);
 }
 
-void DeploymentLog::output(std::string_view text) { write(mask_secrets(text, secrets_)); }
+void DeploymentLog::output(std::string_view text) { write(util::mask_secrets(text, secrets_)); }
 
 void DeploymentLog::write(const std::string& text) {
   try {

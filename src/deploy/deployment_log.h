@@ -11,9 +11,6 @@
 
 namespace slipway::deploy {
 
-// Replaces each occurrence of every non-empty SECRET in TEXT by "****".
-std::string mask_secrets(std::string_view text, const std::vector<std::string>& secrets);
-
 class DeploymentLog {
  public:
   DeploymentLog(const std::string& path, std::vector<std::string> secrets);

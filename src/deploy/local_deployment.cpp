@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <mutex>
 #include <thread>
 
 #include "deploy/app_config.h"
@@ -23,6 +24,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fd.h"
+#include "util/strings.h"
 
 namespace slipway::deploy {
 
@@ -98,11 +100,15 @@ void LocalDeployment::execute() {
     throw DeployFailure{fmt::format("release {}'s slipway.yml has no environment '{}'", release_.number,
                                     deployment_.environment)};
   }
+  if (environment_->target != pipeline::Target::local) {
+    throw DeployFailure{fmt::format("environment '{}' has target: {}, which this version of slipway cannot deploy to yet",
+                                    deployment_.environment, pipeline::target_name(environment_->target))};
+  }
   log_->line("app: " + plan_.app.description);
   for (const auto& warning : plan_.app.warnings) log_->line("warning: " + warning);
   store_.set_release_app_type(release_.id, std::string(pipeline::app_type_name(plan_.app.type)));
 
-  prepare_static_root();
+  build_release();
   // Like Heroku: new code or config runs the release phase; a rollback or a new formation does not.
   if (plan_.app.release_command && deployment_.kind != "rollback" && deployment_.kind != "scale") {
     run_command("release command", *plan_.app.release_command);
@@ -117,16 +123,32 @@ void LocalDeployment::execute() {
   }
   if (stopping_) throw DeployInterrupted{};
   switch_traffic();
-  drain_and_stop_previous();
-  prune_releases();
+  // The new release serves from here on: what goes wrong now is worth a warning, not a failure.
+  try {
+    drain_and_stop_previous();
+    prune_releases();
+  } catch (const std::exception& e) {
+    log_->line(std::string("warning: after the switch: ") + e.what());
+  }
 }
 
-void LocalDeployment::prepare_static_root() {
-  if (plan_.app.static_root.empty() || plan_.app.build_commands.empty()) return;
-  if (std::filesystem::is_directory(std::filesystem::path(release_.dir) / plan_.app.static_root)) return;
-  for (const auto& command : plan_.app.build_commands) run_command("build", command);
-  if (!std::filesystem::is_directory(std::filesystem::path(release_.dir) / plan_.app.static_root)) {
-    throw DeployFailure{"the build did not produce " + plan_.app.static_root + "/"};
+// What detection says is still missing from the release (a static site's
+// output, a Node server's node_modules) is built once, in the release tree.
+void LocalDeployment::build_release() {
+  if (plan_.app.build_commands.empty()) return;
+  const bool static_site = !plan_.app.static_root.empty();
+  const auto product = std::filesystem::path(release_.dir) / (static_site ? plan_.app.static_root : "node_modules");
+  if (static_site && std::filesystem::is_directory(product)) return;
+  try {
+    for (const auto& command : plan_.app.build_commands) run_command("build", command);
+    if (static_site && !std::filesystem::is_directory(product)) {
+      throw DeployFailure{"the build did not produce " + plan_.app.static_root + "/"};
+    }
+  } catch (...) {
+    // Half a build must not look like a finished one to the next deployment of this release.
+    std::error_code ec;
+    std::filesystem::remove_all(product, ec);
+    throw;
   }
 }
 
@@ -151,9 +173,14 @@ void LocalDeployment::run_command(const std::string& what, const std::string& co
   std::string pending;
   char buffer[8192];
   bool timed_out = false;
+  bool interrupted = false;
   for (;;) {
     if (std::chrono::steady_clock::now() > deadline) {
       timed_out = true;
+      break;
+    }
+    if (stopping_) {
+      interrupted = true;
       break;
     }
     pollfd pfd{read_end.get(), POLLIN, 0};
@@ -168,12 +195,16 @@ void LocalDeployment::run_command(const std::string& what, const std::string& co
     if (newline != std::string::npos) {
       log_->output(pending.substr(0, newline + 1));
       pending.erase(0, newline + 1);
+    } else if (pending.size() > 64 * 1024) {  // progress bars redraw with \r and never end a line
+      log_->output(pending + "\n");
+      pending.clear();
     }
   }
   if (!pending.empty()) log_->output(pending + "\n");
-  if (timed_out) {
+  if (timed_out || interrupted) {
     child.signal_group(SIGKILL);
     child.wait();
+    if (interrupted) throw DeployInterrupted{};
     throw DeployFailure{what + " timed out"};
   }
   int status = child.wait();
@@ -193,11 +224,15 @@ std::vector<std::string> LocalDeployment::process_env(int port) const {
   if (port > 0) env.push_back("PORT=" + std::to_string(port));
   // The app's own configuration comes last so that it wins over the defaults above.
   env.insert(env.end(), config_env_.begin(), config_env_.end());
-  return env;
+  return util::unique_environment(std::move(env));
 }
 
 void LocalDeployment::start_instances() {
   const auto formation = store_.formation(project_.id);
+  // Ports are chosen and recorded under one lock, so that two deployments
+  // running at once never pick the same one.
+  static std::mutex port_mutex;
+  std::unique_lock port_lock(port_mutex);
   std::set<int> ports_in_use;
   for (const auto& instance : store_.list_instances(std::nullopt, true)) ports_in_use.insert(instance.port);
 
@@ -233,13 +268,14 @@ void LocalDeployment::start_instances() {
       spec.stop_grace = services_.settings.stop_grace;
       exec::write_spec(instance.dir, spec);
 
-      Started started{instance, spec.name, util::format_rfc3339(util::now_ms())};
+      // Tracked before it exists, so that a failed launch is cleaned up like any other.
+      started_.push_back(Started{instance, spec.name, util::format_rfc3339(util::now_ms())});
+      auto& started = started_.back();
       auto handle = exec::launch_supervisor(services_.settings.self_binary, instance.dir);
       started.instance.supervisor_pid = handle.pid;
       started.instance.supervisor_start_time = handle.start_time;
       store_.update_instance(started.instance);
       log_->line(fmt::format("started {} on port {}: {}", spec.name, port, process.command));
-      started_.push_back(std::move(started));
     }
   }
 }
@@ -311,10 +347,16 @@ void LocalDeployment::switch_traffic() {
   store_.set_live(live);
   auto applied = services_.proxy.apply(store_);
   if (!applied) {
+    // Back to what serves now, in the store and in nginx (which may have taken
+    // the new configuration after all, e.g. a reload that was slow to finish),
+    // before the new instances are stopped.
     if (previous_) {
       store_.set_live(*previous_);
     } else {
       store_.clear_live(project_.id, deployment_.environment);
+    }
+    if (auto restored = services_.proxy.apply(store_); !restored) {
+      log_->line("warning: could not restore the proxy configuration: " + restored.error());
     }
     throw DeployFailure{"the proxy refused the new configuration: " + applied.error()};
   }
@@ -325,10 +367,13 @@ void LocalDeployment::switch_traffic() {
   } catch (const std::exception& e) {
     log_->line(std::string("warning: could not switch the current link: ") + e.what());
   }
+  std::vector<store::LiveRelease> of_app;
+  for (const auto& other : store_.list_live()) {
+    if (other.project_id == project_.id) of_app.push_back(other);
+  }
   log_->line(fmt::format("release {} is live at {}", release_.number,
                          services_.proxy.url(project_.name, deployment_.environment,
-                                             is_primary_environment(store_.list_live(), deployment_.environment) ||
-                                                 deployment_.environment == "production")));
+                                             is_primary_environment(of_app, deployment_.environment))));
 }
 
 void LocalDeployment::drain_and_stop_previous() {
@@ -344,21 +389,7 @@ void LocalDeployment::drain_and_stop_previous() {
   const auto until = std::chrono::steady_clock::now() + drain;
   while (std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
 
-  for (const auto& instance : old) {
-    exec::request_stop(exec::SupervisorHandle{static_cast<int>(instance.supervisor_pid),
-                                              static_cast<long long>(instance.supervisor_start_time)});
-  }
-  for (auto instance : old) {
-    exec::SupervisorHandle handle{static_cast<int>(instance.supervisor_pid),
-                                  static_cast<long long>(instance.supervisor_start_time)};
-    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s)) {
-      log_->line(fmt::format("warning: the supervisor of {}.{} did not stop", instance.process, instance.index));
-    }
-    exec::kill_orphaned_app(instance.dir);
-    instance.active = false;
-    store_.update_instance(instance);
-    remove_tree(instance.dir);
-  }
+  stop_instances(old);
   log_->line(fmt::format("stopped {} old instance(s)", old.size()));
 }
 
@@ -370,6 +401,10 @@ void LocalDeployment::prune_releases() {
     if (live.project_id != project_.id) continue;
     protected_ids.insert(live.release_id);
     protected_ids.insert(live.previous_release_id);
+  }
+  // ... and whatever another environment is about to deploy.
+  for (auto status : {store::DeploymentStatus::queued, store::DeploymentStatus::running}) {
+    for (const auto& d : store_.list_deployments({project_.id, std::nullopt, status, 1000})) protected_ids.insert(d.release_id);
   }
   auto releases = store_.list_releases(project_.id);
   std::vector<int> numbers;
@@ -394,30 +429,43 @@ void LocalDeployment::prune_releases() {
 }
 
 void LocalDeployment::stop_started() {
-  for (auto& started : started_) {
-    exec::request_stop(exec::SupervisorHandle{static_cast<int>(started.instance.supervisor_pid),
-                                              static_cast<long long>(started.instance.supervisor_start_time)});
-  }
-  for (auto& started : started_) {
-    exec::SupervisorHandle handle{static_cast<int>(started.instance.supervisor_pid),
-                                  static_cast<long long>(started.instance.supervisor_start_time)};
-    exec::wait_stopped(handle, services_.settings.stop_grace + 5s);
-    exec::kill_orphaned_app(started.instance.dir);
-    started.instance.active = false;
-    try {
-      store_.update_instance(started.instance);
-    } catch (const std::exception& e) {
-      spdlog::warn("deployment {}: {}", deployment_.id, e.what());
-    }
-    remove_tree(started.instance.dir);
-  }
+  std::vector<store::Instance> instances;
+  for (const auto& started : started_) instances.push_back(started.instance);
+  stop_instances(std::move(instances));
   if (!started_.empty() && log_) log_->line(fmt::format("stopped the {} new instance(s)", started_.size()));
   started_.clear();
+}
+
+// SIGTERM to every supervisor at once (each ends its app: TERM, grace, KILL);
+// one that does not stop in time is killed with its app, so nothing is left
+// running that no record points to.
+void LocalDeployment::stop_instances(std::vector<store::Instance> instances) {
+  for (const auto& instance : instances) exec::request_stop(exec::recorded_supervisor(instance.dir));
+  for (auto& instance : instances) {
+    const auto handle = exec::recorded_supervisor(instance.dir);
+    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
+      if (log_) log_->line(fmt::format("warning: {}.{} did not stop in time: killed", instance.process, instance.index));
+      ::kill(handle.pid, SIGKILL);
+      exec::wait_stopped(handle, 2s);
+    }
+    exec::kill_orphaned_app(instance.dir);
+    instance.active = false;
+    try {
+      store_.update_instance(instance);
+      remove_tree(instance.dir);
+    } catch (const std::exception& e) {
+      spdlog::warn("deployment {}: instance {}: {}", deployment_.id, instance.id, e.what());
+    }
+  }
 }
 
 // The last COUNT lines STARTED wrote to its process log since it started.
 std::string LocalDeployment::recent_lines(const Started& started, std::size_t count) const {
   std::ifstream in(services_.layout.process_log(project_.name, deployment_.environment, started.instance.process));
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<long long>(in.tellg());
+  constexpr long long kTailBytes = 256 * 1024;  // the log is shared by every instance and release
+  in.seekg(size > kTailBytes ? size - kTailBytes : 0);
   std::vector<std::string> lines;
   const std::string marker = " " + started.name + " | ";
   for (std::string line; std::getline(in, line);) {
@@ -434,8 +482,8 @@ std::string LocalDeployment::recent_lines(const Started& started, std::size_t co
 
 void LocalDeployment::finish(DeploymentStatus status, const std::string& reason) {
   deployment_.status = status;
-  deployment_.reason = reason.size() > 4000 ? reason.substr(0, 4000) : reason;
-  deployment_.reason = mask_secrets(deployment_.reason, secrets_);
+  deployment_.reason = util::mask_secrets(reason, secrets_);
+  if (deployment_.reason.size() > 4000) deployment_.reason.resize(4000);
   deployment_.finished_at = util::now_ms();
   if (log_ && status == DeploymentStatus::success) log_->line("deployment succeeded");
   store_.update_deployment(deployment_);

@@ -53,7 +53,7 @@ class LocalDeployment {
   };
 
   void execute();
-  void prepare_static_root();
+  void build_release();
   void run_command(const std::string& what, const std::string& command);
   void start_instances();
   void wait_until_healthy();
@@ -62,6 +62,7 @@ class LocalDeployment {
   void drain_and_stop_previous();
   void prune_releases();
   void stop_started();
+  void stop_instances(std::vector<store::Instance> instances);
   std::string recent_lines(const Started& started, std::size_t count) const;
   std::vector<std::string> process_env(int port) const;
   void finish(store::DeploymentStatus status, const std::string& reason);

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "deploy/release_plan.h"
+#include "util/strings.h"
 
 namespace slipway::deploy {
 
@@ -29,13 +31,19 @@ void ProxyControl::start(store::Store& store) {
 
 util::Expected<void> ProxyControl::apply(store::Store& store) {
   std::lock_guard lock(mutex_);
-  if (proxy_.master_pid()) return proxy_.apply(sites(store));
   try {
+    if (proxy_.master_pid()) return proxy_.apply(sites(store));
     proxy_.start(sites(store));
-  } catch (const std::exception& e) {
-    return util::unexpected(std::string("cannot start nginx: ") + e.what());
+  } catch (const std::exception& e) {  // a full disk, a failed spawn: an error like any other
+    return util::unexpected(std::string("nginx: ") + e.what());
   }
   return {};
+}
+
+std::string host_label(const std::string& name) {
+  std::string out = util::to_lower(name);
+  std::replace(out.begin(), out.end(), '_', '-');  // names may hold '_', host names may not
+  return out;
 }
 
 void ProxyControl::stop() {
@@ -47,7 +55,8 @@ std::string ProxyControl::url(const std::string& app, const std::string& environ
   const auto& listen = proxy_.settings().listen;
   const auto colon = listen.rfind(':');
   const std::string port = colon == std::string::npos ? "80" : listen.substr(colon + 1);
-  const std::string host = primary ? app + ".localhost" : environment + "." + app + ".localhost";
+  const std::string host =
+      primary ? host_label(app) + ".localhost" : host_label(environment) + "." + host_label(app) + ".localhost";
   return "http://" + host + (port == "80" ? "" : ":" + port) + "/";
 }
 
@@ -82,9 +91,9 @@ std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
     proxy::Site site;
     site.app = project->name;
     site.environment = live.environment;
-    site.server_names.push_back(live.environment + "." + project->name + ".localhost");
+    site.server_names.push_back(host_label(live.environment) + "." + host_label(project->name) + ".localhost");
     if (primary) {
-      site.server_names.insert(site.server_names.begin(), project->name + ".localhost");
+      site.server_names.insert(site.server_names.begin(), host_label(project->name) + ".localhost");
       for (const auto& [project_id, domain] : domains) {
         if (project_id == live.project_id) site.server_names.push_back(domain);
       }

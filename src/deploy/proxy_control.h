@@ -45,6 +45,8 @@ class ProxyControl {
   std::map<store::Id, std::string> static_roots_;  // release id -> directory nginx serves ("" = proxied)
 };
 
+// NAME as a host name label: lower case, '_' as '-'.
+std::string host_label(const std::string& name);
 // Whether ENVIRONMENT is the one APP's bare name (APP.localhost, custom domains) points at.
 bool is_primary_environment(const std::vector<store::LiveRelease>& live_of_app, const std::string& environment);
 

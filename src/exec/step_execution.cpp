@@ -4,9 +4,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace slipway::exec {
 
@@ -52,6 +56,12 @@ std::shared_ptr<StepExecution> StepExecution::start(asio::io_context& io, const 
   off_t end = ::lseek(self->log_.get(), 0, SEEK_END);
   if (end < 0) util::throw_errno("seek " + options.log_path);
   self->log_size_ = static_cast<std::uint64_t>(end);
+  if (!options.masked.empty()) {
+    // Secrets must be found in the output before it reaches the file: copy, never splice.
+    self->splice_ok_ = false;
+    for (const auto& secret : options.masked) self->hold_back_ = std::max(self->hold_back_, secret.size());
+    if (self->hold_back_ > 0) --self->hold_back_;
+  }
 
   util::Pipe pipe = util::make_pipe();
   // A larger pipe means fewer wake-ups when a step prints a lot.
@@ -98,7 +108,8 @@ void StepExecution::read_output() {
 void StepExecution::move_output() {
   // splice() moves the pipe's pages into the log inside the kernel: no copy
   // through our memory, which is most of the cost for a step that prints a lot.
-  std::uint64_t moved = 0;
+  std::uint64_t moved = 0;   // bytes read from the pipe
+  std::uint64_t grew = 0;    // bytes added to the log
   bool eof = false;
   // Bounded per wake-up, so a step that prints without pause cannot keep
   // the event loop (timeouts, cancel, the API) from its other work.
@@ -108,6 +119,7 @@ void StepExecution::move_output() {
                            : copy_output();
     if (n > 0) {
       moved += static_cast<std::uint64_t>(n);
+      grew += splice_ok_ ? static_cast<std::uint64_t>(n) : std::exchange(written_, 0);
       continue;
     }
     if (n == 0) {
@@ -123,8 +135,12 @@ void StepExecution::move_output() {
     eof = true;  // the pipe itself failed
     break;
   }
-  if (moved > 0) {
-    log_size_ += moved;
+  if (eof && !held_.empty()) {  // the end: nothing more can complete a held-back secret
+    write_log(util::mask_secrets(std::exchange(held_, {}), options_.masked));
+    grew += std::exchange(written_, 0);
+  }
+  if (grew > 0) {
+    log_size_ += grew;
     if (on_output_) on_output_(log_size_);
   }
   if (eof) return end_output();
@@ -134,14 +150,32 @@ void StepExecution::move_output() {
 ssize_t StepExecution::copy_output() {
   ssize_t n = ::read(output_.native_handle(), buffer_.data(), buffer_.size());
   if (n <= 0) return n;
+  if (options_.masked.empty()) {
+    write_log(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
+    return n;
+  }
+  // Mask what is complete; the last (longest secret - 1) bytes wait for more
+  // output, as they may be the start of a secret that the next read completes.
+  held_.append(buffer_.data(), static_cast<std::size_t>(n));
+  std::string masked = util::mask_secrets(held_, options_.masked);
+  if (masked.size() > hold_back_) {
+    held_ = masked.substr(masked.size() - hold_back_);
+    masked.resize(masked.size() - hold_back_);
+    write_log(masked);
+  } else {
+    held_ = std::move(masked);
+  }
+  return n;
+}
+
+void StepExecution::write_log(std::string_view text) {
   try {
-    util::write_all(log_.get(), buffer_.data(), static_cast<std::size_t>(n));
+    util::write_all(log_.get(), text.data(), text.size());
+    written_ += text.size();
   } catch (const util::Error&) {
     // A full disk must not stop the step from being supervised: its log is short then,
     // and what it printed is dropped rather than left to block it.
-    return n;
   }
-  return n;
 }
 
 void StepExecution::end_output() {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/child_process.h"
@@ -37,6 +38,7 @@ struct StepOptions {
   std::string log_path;  // output is appended here as it comes
   std::optional<std::chrono::milliseconds> timeout;
   std::chrono::milliseconds kill_grace{5000};  // between SIGTERM and SIGKILL
+  std::vector<std::string> masked;  // secret values written to the log as "****"
 };
 
 class StepExecution : public std::enable_shared_from_this<StepExecution> {
@@ -63,6 +65,7 @@ class StepExecution : public std::enable_shared_from_this<StepExecution> {
   void read_output();
   void move_output();
   ssize_t copy_output();
+  void write_log(std::string_view text);
   void end_output();
   void wait_for_exit();
   void on_leader_exit();
@@ -87,6 +90,9 @@ class StepExecution : public std::enable_shared_from_this<StepExecution> {
   std::optional<int> wait_status_;
   bool output_done_ = false;
   bool splice_ok_ = true;
+  std::string held_;            // masking: output not yet written (may end in part of a secret)
+  std::size_t hold_back_ = 0;   // masking: the longest secret's length - 1
+  std::uint64_t written_ = 0;   // bytes copy_output put into the log in this wake-up
   bool finished_ = false;
   bool timed_out_ = false;
   bool cancelled_ = false;

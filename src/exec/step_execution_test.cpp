@@ -154,6 +154,18 @@ TEST_F(StepExecutionTest, CapturesLargeOutputWhole) {
   EXPECT_EQ(result.sizes.back(), 3000000u);
 }
 
+TEST_F(StepExecutionTest, MasksSecretsEvenWhenSplitAcrossWrites) {
+  auto options = shell("echo \"key=$KEY\"; printf 'half '; printf 'hunter'; sleep 0.1; printf '2 done\\n'; printf hunter2");
+  options.env.push_back("KEY=hunter2");
+  options.masked = {"hunter2"};
+  auto result = run(options);
+  ASSERT_TRUE(result.outcome);
+  EXPECT_EQ(result.outcome->exit_code, 0);
+  const std::string expected = "key=****\nhalf **** done\n****";
+  EXPECT_EQ(slurp(log_), expected);
+  EXPECT_EQ(result.sizes.back(), expected.size());  // the size reported is the file's, after masking
+}
+
 TEST_F(StepExecutionTest, ReportsGrowingLogSizes) {
   auto result = run(shell("for i in 1 2 3; do echo $i; sleep 0.05; done"));
   ASSERT_TRUE(result.outcome);

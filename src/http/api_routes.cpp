@@ -101,6 +101,8 @@ Response create_project(ServerContext& context, const Request& request) {
 }
 
 Response delete_project(ServerContext& context, const store::Project& project) {
+  // Its deployed app goes first: its processes stop and nginx forgets it.
+  if (auto removed = context.deployments.remove_app(project); !removed) throw HttpError{409, removed.error()};
   context.scheduler.cancel_project(project.id);
   std::vector<store::Id> run_ids;
   store::RunFilter filter;

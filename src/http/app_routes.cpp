@@ -291,6 +291,7 @@ std::optional<Response> handle_app_api(ServerContext& context, const Request& re
     for (const auto& project : context.store.list_projects()) list.push_back(app_json(context.store, project, context.proxy));
     return json_response(200, {{"apps", std::move(list)}});
   }
+  context.auth.require(auth, Role::viewer);  // before the name is looked up: no probing without a token
   const auto project = require_app(context, segments[1]);
   if (n == 2) {
     require_method(request, {verb::get});

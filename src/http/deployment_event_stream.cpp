@@ -99,8 +99,9 @@ std::string DeploymentEventStream::next_payload() {
     } catch (const util::Error&) {
       chunk.clear();
     }
-    auto newline = chunk.rfind('\n');  // lines are written whole; never send half of one
-    chunk.resize(newline == std::string::npos ? 0 : newline + 1);
+    // Lines are written whole; never send half of one, unless one line fills the budget.
+    auto newline = chunk.rfind('\n');
+    if (chunk.size() < kPayloadBudget) chunk.resize(newline == std::string::npos ? 0 : newline + 1);
     if (!chunk.empty()) {
       nlohmann::json data = {{"offset", offset_}, {"text", chunk}};
       offset_ += chunk.size();

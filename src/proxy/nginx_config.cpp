@@ -137,6 +137,9 @@ void append_site_server(std::string& out, const Site& site, const std::vector<st
     out += fmt::format("        root {};\n",
                        nginx_quoted(site.static_root, "static root of " + site_label(site)));
     out += "        index index.html;\n";
+    // Only the site's own files: no dotfiles (.env, .git), no symlink out of the release.
+    out += "        disable_symlinks on from=$document_root;\n";
+    out += "        location ~ /\\. {\n            return 404;\n        }\n";
     out += "        location / {\n            try_files $uri $uri/ /index.html;\n        }\n";
   } else if (site.upstream_ports.empty()) {
     out += "        location / {\n";

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+
 #include <filesystem>
 #include <set>
 
@@ -63,40 +65,54 @@ void DeploymentQueue::recover() {
   }
   std::vector<store::Instance> to_stop;
   for (auto instance : store_.list_instances(std::nullopt, true)) {
-    auto live = store_.find_live(instance.project_id, instance.environment);
-    const auto handle = handle_of(instance);
-    if (!live || live->deployment_id != instance.deployment_id) {
-      to_stop.push_back(instance);
-      continue;
-    }
-    if (exec::supervisor_alive(handle)) {
-      instance.supervisor_pid = handle.pid;
-      instance.supervisor_start_time = handle.start_time;
-      store_.update_instance(instance);
-      continue;
-    }
-    // Its supervisor died (killed, or the machine rebooted): start it again, same spec, same port.
-    exec::kill_orphaned_app(instance.dir);
     try {
+      auto live = store_.find_live(instance.project_id, instance.environment);
+      const auto handle = handle_of(instance);
+      if (!live || live->deployment_id != instance.deployment_id) {
+        to_stop.push_back(instance);
+        continue;
+      }
+      if (exec::supervisor_alive(handle)) {
+        instance.supervisor_pid = handle.pid;
+        instance.supervisor_start_time = handle.start_time;
+        store_.update_instance(instance);
+        continue;
+      }
+      // Its supervisor died (killed, or the machine rebooted): start it again, same spec, same port.
+      exec::kill_orphaned_app(instance.dir);
       auto restarted = exec::launch_supervisor(services_.settings.self_binary, instance.dir);
       instance.supervisor_pid = restarted.pid;
       instance.supervisor_start_time = restarted.start_time;
       store_.update_instance(instance);
       spdlog::info("restarted the supervisor of {} {}.{}", instance.environment, instance.process, instance.index);
     } catch (const std::exception& e) {
-      spdlog::error("cannot restart instance {}: {}", instance.id, e.what());
+      spdlog::error("cannot recover instance {}: {}", instance.id, e.what());
     }
+  }
+  // nginx first: it must point at what is live (a crash may have come between
+  // the live record and the reload) before anything it used is stopped.
+  try {
+    services_.proxy.start(store_);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start the proxy: {}; apps are not reachable until the next deployment", e.what());
   }
   for (const auto& instance : to_stop) exec::request_stop(handle_of(instance));
   for (auto instance : to_stop) {
-    exec::wait_stopped(handle_of(instance), services_.settings.stop_grace + 5s);
-    exec::kill_orphaned_app(instance.dir);
-    instance.active = false;
-    store_.update_instance(instance);
-    deploy::remove_tree(instance.dir);
-    spdlog::info("stopped instance {} left by an unfinished deployment", instance.id);
+    try {
+      const auto handle = handle_of(instance);
+      if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
+        ::kill(handle.pid, SIGKILL);
+        exec::wait_stopped(handle, 2s);
+      }
+      exec::kill_orphaned_app(instance.dir);
+      instance.active = false;
+      store_.update_instance(instance);
+      deploy::remove_tree(instance.dir);
+      spdlog::info("stopped instance {} left by an unfinished deployment", instance.id);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot stop instance {}: {}", instance.id, e.what());
+    }
   }
-  services_.proxy.start(store_);
 }
 
 void DeploymentQueue::start() {
@@ -223,21 +239,39 @@ util::Expected<store::Deployment> DeploymentQueue::rollback(const store::Project
   return *store_.find_deployment(deployment.id);
 }
 
+// The release an environment is headed for: the newest queued or running
+// deployment's (a push on its way must not be undone or dropped by a config
+// or scale change), else the live one.
+std::optional<store::Release> DeploymentQueue::headed_for(store::Id project_id, const std::string& environment) {
+  store::DeploymentFilter filter;
+  filter.project_id = project_id;
+  filter.environment = environment;
+  filter.limit = 20;
+  for (const auto& deployment : store_.list_deployments(filter)) {
+    if (!store::is_finished(deployment.status)) return store_.find_release(deployment.release_id);
+  }
+  auto live = store_.find_live(project_id, environment);
+  return live ? store_.find_release(live->release_id) : std::nullopt;
+}
+
+// The same code as BASE with config version VERSION: BASE itself when it has it.
+store::Release DeploymentQueue::with_config(const store::Release& base, int version) {
+  if (base.config_version == version) return base;
+  for (const auto& release : store_.list_releases(base.project_id)) {
+    if (release.dir == base.dir && release.config_version == version) return release;
+  }
+  store::Release release = base;
+  release.config_version = version;
+  return store_.create_release(release);
+}
+
 std::vector<store::Deployment> DeploymentQueue::config_changed(const store::Project& project, int version) {
   std::vector<store::Deployment> out;
-  std::map<store::Id, store::Release> made;  // code release id -> its config release
   for (const auto& live : store_.list_live()) {
     if (live.project_id != project.id) continue;
-    auto code = store_.find_release(live.release_id);
-    if (!code) continue;
-    auto it = made.find(code->id);
-    if (it == made.end()) {
-      store::Release release = *code;
-      release.run_id = code->run_id;
-      release.config_version = version;
-      it = made.emplace(code->id, store_.create_release(release)).first;
-    }
-    out.push_back(enqueue(project, live.environment, it->second.id, "config", "config"));
+    auto base = headed_for(project.id, live.environment);
+    if (!base) continue;
+    out.push_back(enqueue(project, live.environment, with_config(*base, version).id, "config", "config"));
   }
   pump();
   for (auto& deployment : out) deployment = *store_.find_deployment(deployment.id);
@@ -246,13 +280,41 @@ std::vector<store::Deployment> DeploymentQueue::config_changed(const store::Proj
 
 std::vector<store::Deployment> DeploymentQueue::formation_changed(const store::Project& project) {
   std::vector<store::Deployment> out;
+  const int version = store_.latest_config(project.id).version;
   for (const auto& live : store_.list_live()) {
     if (live.project_id != project.id) continue;
-    out.push_back(enqueue(project, live.environment, live.release_id, "scale", "scale"));
+    auto base = headed_for(project.id, live.environment);
+    if (!base) continue;
+    out.push_back(enqueue(project, live.environment, with_config(*base, version).id, "scale", "scale"));
   }
   pump();
   for (auto& deployment : out) deployment = *store_.find_deployment(deployment.id);
   return out;
+}
+
+util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) {
+  for (auto status : {DeploymentStatus::queued, DeploymentStatus::running}) {
+    if (!store_.list_deployments({project.id, std::nullopt, status, 1}).empty()) {
+      return util::unexpected("app '" + project.name + "' is being deployed; wait for its deployment to end");
+    }
+  }
+  auto instances = store_.list_instances(project.id, true);
+  for (const auto& instance : instances) exec::request_stop(handle_of(instance));
+  for (const auto& instance : instances) {
+    const auto handle = handle_of(instance);
+    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
+      ::kill(handle.pid, SIGKILL);
+      exec::wait_stopped(handle, 2s);
+    }
+    exec::kill_orphaned_app(instance.dir);
+  }
+  for (const auto& live : store_.list_live()) {
+    if (live.project_id == project.id) store_.clear_live(project.id, live.environment);
+  }
+  if (auto applied = services_.proxy.apply(store_); !applied) return applied;
+  deploy::remove_tree(services_.layout.apps_dir() + "/" + project.name);
+  deploy::remove_tree(services_.layout.app_releases(project.name));
+  return {};
 }
 
 store::Deployment DeploymentQueue::enqueue(const store::Project& project, const std::string& environment,

@@ -54,6 +54,10 @@ class DeploymentQueue {
   // After a formation change: the live release redeployed with the new counts.
   std::vector<store::Deployment> formation_changed(const store::Project& project);
 
+  // Before PROJECT is deleted: stops its instances, takes it out of nginx and
+  // removes its releases; refused while one of its deployments is queued or running.
+  util::Expected<void> remove_app(const store::Project& project);
+
   // The environment a command means when it names none: the first local one
   // in the newest release's slipway.yml.
   util::Expected<std::string> default_environment(const store::Project& project);
@@ -68,6 +72,8 @@ class DeploymentQueue {
 
   store::Deployment enqueue(const store::Project& project, const std::string& environment, store::Id release_id,
                             const std::string& kind, const std::string& trigger);
+  std::optional<store::Release> headed_for(store::Id project_id, const std::string& environment);
+  store::Release with_config(const store::Release& base, int version);
   void pump();
   void launch(const store::Deployment& deployment);
   void finished(store::Id deployment_id);

@@ -16,6 +16,7 @@
 #include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/strings.h"
 #include "util/fd.h"
 
 namespace slipway::scheduler {
@@ -442,6 +443,21 @@ void Scheduler::start_step(ActiveRun& active, std::size_t position) {
   // commit messages and the like only ever reach it as environment variables.
   options.argv = {"/bin/sh", "-e", "-c", spec.script()};
   options.env = step_env(active, spec);
+  if (step_config_) {
+    try {
+      auto config = step_config_(active.project.id);
+      // The app's configuration comes first: the step's own `env:` wins over it.
+      options.env.insert(options.env.begin() + static_cast<std::ptrdiff_t>(settings_.base_env.size()),
+                         config.env.begin(), config.env.end());
+      options.masked = std::move(config.secrets);
+      options.env = util::unique_environment(std::move(options.env));
+    } catch (const std::exception& e) {
+      set_step(active, position, StepStatus::failed, std::string("cannot read the app's configuration: ") + e.what());
+      skip_dependents(active, position);
+      finish_if_done(active);
+      return;
+    }
+  }
   options.cwd = active.workspace;
   options.log_path = layout_.step_log(active.run.id, static_cast<int>(position));
   options.timeout = spec.timeout;

@@ -65,6 +65,15 @@ class Scheduler {
                                           const std::vector<pipeline::Environment>&, const std::string& workspace)>;
   void on_run_succeeded(RunSucceeded hook) { run_succeeded_ = std::move(hook); }
 
+  // The app's configuration for a project's steps: "KEY=VALUE" entries and
+  // the secret values their logs must mask.
+  struct StepConfig {
+    std::vector<std::string> env;
+    std::vector<std::string> secrets;
+  };
+  using StepConfigSource = std::function<StepConfig(store::Id project_id)>;
+  void set_step_config(StepConfigSource source) { step_config_ = std::move(source); }
+
   RunEvents& events() { return events_; }
   // Bytes in a step's log: live for running steps, from the file otherwise.
   std::uint64_t log_size(store::Id run_id, int position) const;
@@ -100,6 +109,7 @@ class Scheduler {
   SchedulerSettings settings_;
   RunEvents events_;
   RunSucceeded run_succeeded_;
+  StepConfigSource step_config_;
   std::map<store::Id, std::unique_ptr<ActiveRun>> active_;  // ordered by id: older runs first
   std::size_t running_steps_ = 0;  // steps (and setup fetches) holding an executor slot
   bool pump_scheduled_ = false;

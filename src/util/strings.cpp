@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <set>
 
 namespace slipway::util {
 
@@ -72,6 +73,27 @@ bool parse_uint(std::string_view text, unsigned long long& out) {
   if (text.empty()) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::vector<std::string> unique_environment(std::vector<std::string> env) {
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (auto it = env.rbegin(); it != env.rend(); ++it) {
+    if (seen.insert(it->substr(0, it->find('='))).second) out.push_back(std::move(*it));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string mask_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  std::string out(text);
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 4)) {
+      out.replace(at, secret.size(), "****");
+    }
+  }
+  return out;
 }
 
 }  // namespace slipway::util

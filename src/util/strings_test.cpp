@@ -89,5 +89,15 @@ TEST(ParseUint, RejectsEverythingElse) {
   }
 }
 
+TEST(MaskSecrets, ReplacesEveryOccurrenceOfEverySecret) {
+  EXPECT_EQ(mask_secrets("key=abc, again abc; other xyz", {"abc", "xyz", ""}), "key=****, again ****; other ****");
+  EXPECT_EQ(mask_secrets("nothing here", {}), "nothing here");
+  EXPECT_EQ(mask_secrets("aaaa", {"aa"}), "********");
+}
+
+TEST(UniqueEnvironment, KeepsTheLastValueOfEachName) {
+  EXPECT_EQ(unique_environment({"A=1", "B=2", "A=3", "C"}), (std::vector<std::string>{"B=2", "A=3", "C"}));
+}
+
 }  // namespace
 }  // namespace slipway::util

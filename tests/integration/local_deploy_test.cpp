@@ -254,6 +254,15 @@ TEST_F(LocalDeployTest, SecretsAreMaskedEverywhere) {
                            deployment_log(deployment["id"]), cli({"config", "list", "shop"}).output}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << text;
   }
+  // The steps of the next run get the configuration too (app.py prints it on import), masked in the run's log.
+  commit(repo_, {{"VERSION", "2"}}, "version 2");
+  ++deployments_;  // the config change made one
+  auto next = push_and_deploy();
+  EXPECT_EQ(next["status"], "success");
+  auto run_id = api("GET", "/runs?project=shop").json()["runs"][0]["id"].get<std::int64_t>();
+  auto step = step_log(run_id, 1);
+  EXPECT_NE(step.find("with API_KEY ****"), std::string::npos) << step;
+  EXPECT_EQ(step.find(secret), std::string::npos) << step;
   // At rest it is sealed, not plain text.
   EXPECT_EQ(read_file(home_ + "/slipway.db").find(secret), std::string::npos);
   EXPECT_EQ(read_file(home_ + "/slipway.db-wal").find(secret), std::string::npos);
@@ -319,6 +328,30 @@ TEST_F(LocalDeployTest, DeployRefRunsThePipelineThenDeploys) {
   EXPECT_EQ(served(), "version 2 release 2\n");
   auto logs = cli({"app", "logs", "shop", "--process", "web"});
   EXPECT_NE(logs.output.find("starting version 2"), std::string::npos) << logs.output;
+}
+
+TEST_F(LocalDeployTest, DeletingTheAppStopsItsProcessesAndUnpublishesIt) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  ASSERT_EQ(supervisor_pids(home_).size(), 1u);
+  auto removed = api("DELETE", "/projects/shop");
+  EXPECT_EQ(removed.status, 204) << removed.body;
+  EXPECT_TRUE(supervisor_pids(home_).empty());
+  EXPECT_EQ(via_proxy("shop.localhost").status, 404);
+  EXPECT_FALSE(fs::exists(home_ + "/releases/shop"));
+}
+
+TEST_F(LocalDeployTest, AnEnvironmentWithAnotherTargetIsNeverDeployedLocally) {
+  std::string pipeline = std::string(kPipeline) + "  fleet:\n    target: ssh\n    branch: other\n    hosts: [deploy@web1]\n"
+                                                  "    path: /srv/shop\n";
+  commit(repo_, {{"slipway.yml", pipeline}}, "an ssh environment");
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  auto deploy = api("POST", "/apps/shop/deploy", {{"environment", "fleet"}});
+  ASSERT_EQ(deploy.status, 201) << deploy.body;
+  auto done = wait_for_deployment(deploy.json()["id"]);
+  EXPECT_EQ(done["status"], "failed");
+  EXPECT_NE(done["reason"].get<std::string>().find("target: ssh"), std::string::npos) << done.dump();
+  EXPECT_EQ(supervisor_pids(home_).size(), 1u);
+  EXPECT_EQ(via_proxy("fleet.shop.localhost").status, 404);
 }
 
 TEST_F(LocalDeployTest, FailingReleaseCommandAbortsTheDeployment) {
