@@ -79,11 +79,11 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {address, static_cast<unsigned short>(port)};
 }
 
+// How supervisors are started: this very binary, even when an upgrade has
+// replaced (or deleted) the file the daemon was started from.
 std::string self_binary() {
-  std::error_code ec;
-  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) throw util::Error("cannot find the slipway binary (/proc/self/exe): " + ec.message());
-  return path.string();
+  if (::access("/proc/self/exe", X_OK) != 0) util::throw_errno("cannot find the slipway binary (/proc/self/exe)");
+  return "/proc/self/exe";
 }
 
 }  // namespace

@@ -26,6 +26,11 @@ using std::chrono::milliseconds;
 // One attempt may not take longer than this, so that a stop reason is noticed in time even when
 // the app accepts connections but does not answer.
 constexpr milliseconds max_attempt{5000};
+// Most apps start within a second or two: probe often then (on loopback a probe
+// costs next to nothing, and every wait between probes adds to a deploy or a
+// rollback), then back off.
+constexpr milliseconds quick_delay{25};
+constexpr milliseconds quick_phase{2000};
 constexpr milliseconds first_delay{100};
 constexpr milliseconds max_delay{500};
 constexpr std::size_t max_status_line = 8192;
@@ -183,7 +188,8 @@ HealthResult probe_once(const HealthProbe& probe, milliseconds timeout) {
 
 HealthResult wait_healthy(const HealthProbe& probe, milliseconds timeout,
                           const std::function<std::optional<std::string>()>& stop_reason) {
-  auto deadline = Clock::now() + timeout;
+  const auto start = Clock::now();
+  auto deadline = start + timeout;
   auto delay = first_delay;
   std::optional<HealthResult> last;
   while (true) {
@@ -196,6 +202,10 @@ HealthResult wait_healthy(const HealthProbe& probe, milliseconds timeout,
     if (last->healthy) return *last;
     left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
+    if (Clock::now() - start < quick_phase) {
+      std::this_thread::sleep_for(std::min(quick_delay, left));
+      continue;
+    }
     std::this_thread::sleep_for(std::min(delay, left));
     delay = std::min(delay * 2, max_delay);
   }

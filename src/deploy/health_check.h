@@ -26,8 +26,8 @@ struct HealthResult {
 // One attempt: connect, send the request, read the status line, all within TIMEOUT.
 HealthResult probe_once(const HealthProbe& probe, std::chrono::milliseconds timeout);
 
-// Probes every 100 ms (backing off to 500 ms) until healthy or TIMEOUT has passed; then the result
-// says "timed out after ..." and what the last attempt saw. STOP_REASON, when given, is asked before
+// Probes every 25 ms for the first 2 s, then every 100 ms backing off to 500 ms, until healthy or
+// TIMEOUT has passed; then the result says "timed out after ..." and what the last attempt saw. STOP_REASON, when given, is asked before
 // each attempt: a reason (say, the process died) ends the wait at once with "stopped: REASON".
 HealthResult wait_healthy(const HealthProbe& probe, std::chrono::milliseconds timeout,
                           const std::function<std::optional<std::string>()>& stop_reason = {});

@@ -46,7 +46,7 @@ struct DeploymentQueue::Worker {
 
 DeploymentQueue::DeploymentQueue(boost::asio::io_context& io, store::Store& store, std::string database_path,
                                  deploy::DeployServices& services)
-    : io_(io), store_(store), database_path_(std::move(database_path)), services_(services) {}
+    : io_(io), store_(store), database_path_(std::move(database_path)), services_(services), watch_timer_(io) {}
 
 DeploymentQueue::~DeploymentQueue() {
   stopping_ = true;
@@ -118,6 +118,38 @@ void DeploymentQueue::recover() {
 void DeploymentQueue::start() {
   started_ = true;
   pump();
+  schedule_watch();
+}
+
+void DeploymentQueue::schedule_watch() {
+  watch_timer_.expires_after(std::chrono::seconds(5));
+  watch_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    watch();
+    schedule_watch();
+  });
+}
+
+// What recover() does at start, also while the daemon runs: a supervisor of a
+// live instance that died (killed by hand, the OOM killer) is started again.
+// Instances of running deployments are theirs to handle.
+void DeploymentQueue::watch() {
+  try {
+    for (auto instance : store_.list_instances(std::nullopt, true)) {
+      auto live = store_.find_live(instance.project_id, instance.environment);
+      if (!live || live->deployment_id != instance.deployment_id) continue;
+      if (exec::supervisor_alive(handle_of(instance))) continue;
+      spdlog::warn("the supervisor of {} {}.{} is gone: starting it again", instance.environment, instance.process,
+                   instance.index);
+      exec::kill_orphaned_app(instance.dir);
+      auto restarted = exec::launch_supervisor(services_.settings.self_binary, instance.dir);
+      instance.supervisor_pid = restarted.pid;
+      instance.supervisor_start_time = restarted.start_time;
+      store_.update_instance(instance);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("watching app instances: {}", e.what());
+  }
 }
 
 void DeploymentQueue::run_succeeded(const store::Run& run, const store::Project& project,
@@ -403,6 +435,7 @@ void DeploymentQueue::promote_after(const store::Deployment& deployment) {
 
 void DeploymentQueue::shutdown(std::function<void()> done) {
   stopping_ = true;
+  watch_timer_.cancel();
   shutdown_done_ = std::move(done);
   check_shutdown_done();
 }

@@ -79,6 +79,8 @@ class DeploymentQueue {
   void finished(store::Id deployment_id);
   void promote_after(const store::Deployment& deployment);
   void check_shutdown_done();
+  void schedule_watch();
+  void watch();
 
   boost::asio::io_context& io_;
   store::Store& store_;
@@ -89,6 +91,7 @@ class DeploymentQueue {
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   std::function<void()> shutdown_done_;
+  boost::asio::steady_timer watch_timer_;
 };
 
 }  // namespace slipway::scheduler

@@ -236,6 +236,26 @@ TEST_F(LocalDeployTest, CrashedAppIsRestartedBySupervisor) {
   EXPECT_EQ(served(), "version 1 release 1\n");
 }
 
+TEST_F(LocalDeployTest, AKilledSupervisorIsStartedAgainWithoutADuplicateApp) {
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  auto before = supervisor_pids(home_);
+  ASSERT_EQ(before.size(), 1u);
+  ASSERT_EQ(::kill(before[0], SIGKILL), 0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  std::vector<int> now;
+  while (std::chrono::steady_clock::now() < deadline) {
+    now = supervisor_pids(home_);
+    if (now.size() == 1 && now[0] != before[0] && via_proxy("shop.localhost").status == 200) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_NE(now[0], before[0]);
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  // The app the dead supervisor left was ended first: one gunicorn master, the new one's.
+  auto instance = api("GET", "/apps/shop/ps").json()["instances"][0];
+  EXPECT_EQ(instance["status"], "running") << instance.dump();
+}
+
 TEST_F(LocalDeployTest, SecretsAreMaskedEverywhere) {
   ASSERT_EQ(push_and_deploy()["status"], "success");
   const std::string secret = "s3cr3t-value-42";
