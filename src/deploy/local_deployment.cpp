@@ -35,7 +35,8 @@ using store::DeploymentStatus;
 
 // Ends the deployment with a reason; thrown by the phases, caught once in run().
 struct DeployFailure {
-  std::string reason;
+  std::string reason;   // one line
+  std::string details;  // e.g. the new process's last log lines
 };
 struct DeployInterrupted {};
 
@@ -53,16 +54,20 @@ store::Deployment LocalDeployment::run() {
     execute();
     finish(DeploymentStatus::success, "");
   } catch (const DeployFailure& failure) {
-    if (log_) log_->line("deployment failed: " + failure.reason);
     if (!switched_) stop_started();
-    finish(DeploymentStatus::failed, failure.reason);
+    // The reason last, once; the process's own lines (already time-stamped) below it.
+    if (log_) {
+      log_->line("deployment failed: " + failure.reason);
+      if (!failure.details.empty()) log_->output("last lines of its log:\n" + failure.details + "\n");
+    }
+    finish(DeploymentStatus::failed, failure.details.empty() ? failure.reason : failure.reason + "\n" + failure.details);
   } catch (const DeployInterrupted&) {
     if (log_) log_->line("slipway is stopping: the deployment is interrupted, the old version keeps serving");
     stop_started();
     finish(DeploymentStatus::interrupted, "slipway stopped during this deployment");
   } catch (const std::exception& e) {
-    if (log_) log_->line(std::string("deployment failed: ") + e.what());
     if (!switched_) stop_started();
+    if (log_) log_->line(std::string("deployment failed: ") + e.what());
     finish(DeploymentStatus::failed, e.what());
   }
   return deployment_;
@@ -91,7 +96,9 @@ void LocalDeployment::execute() {
 
   log_->line(fmt::format("{} release {} ({}) of {} to {}{}", deployment_.kind, release_.number,
                          release_.commit.substr(0, 7), project_.name, deployment_.environment,
-                         previous_ ? fmt::format(", replacing release {}", previous_->release_number) : ""));
+                         !previous_                                   ? ""
+                         : previous_->release_id == release_.id ? ", replacing its running instances"
+                                                                : fmt::format(", replacing release {}", previous_->release_number)));
   auto plan = read_release_plan(release_.dir);
   if (!plan) throw DeployFailure{plan.error()};
   plan_ = std::move(*plan);
@@ -304,10 +311,8 @@ void LocalDeployment::wait_until_healthy() {
     auto result = wait_healthy(probe, health.timeout, stop_reason);
     if (stopping_) throw DeployInterrupted{};
     if (!result.healthy) {
-      std::string tail = recent_lines(started, kTailLines);
-      if (!tail.empty()) log_->line("last lines of " + started.name + ":\n" + tail);
-      throw DeployFailure{"health check failed for " + started.name + ": " + result.detail +
-                          (tail.empty() ? "" : "\n" + tail)};
+      throw DeployFailure{"health check failed for " + started.name + ": " + result.detail,
+                          recent_lines(started, kTailLines)};
     }
     log_->line(started.name + " is healthy: " + result.detail);
   }
@@ -315,8 +320,7 @@ void LocalDeployment::wait_until_healthy() {
   for (const auto& started : started_) {
     auto state = exec::read_state(started.instance.dir);
     if (state && (state->status == exec::InstanceStatus::crashed || state->status == exec::InstanceStatus::backoff)) {
-      std::string tail = recent_lines(started, kTailLines);
-      throw DeployFailure{started.name + " exited (" + state->last_exit + ")" + (tail.empty() ? "" : "\n" + tail)};
+      throw DeployFailure{started.name + " exited (" + state->last_exit + ")", recent_lines(started, kTailLines)};
     }
   }
 }

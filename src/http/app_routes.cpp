@@ -229,7 +229,17 @@ Response domains(ServerContext& context, const Request& request, const store::Pr
   } else if (request.method() == verb::post) {
     auto domain = proxy::validate_domain(string_field(parse_body(request), "domain"));
     if (!domain) throw HttpError{400, domain.error()};
-    if (!context.store.add_domain(project.id, *domain)) throw HttpError{409, "domain '" + *domain + "' is already in use"};
+    if (domain->ends_with(".localhost")) {
+      throw HttpError{400, "'" + *domain + "' is one of Slipway's own names (APP.localhost, ENV.APP.localhost)"};
+    }
+    if (!context.store.add_domain(project.id, *domain)) {
+      std::string owner = "another app";
+      for (const auto& [id, name] : context.store.list_domains(std::nullopt)) {
+        if (name != *domain) continue;
+        if (auto other = context.store.find_project(id)) owner = "app '" + other->name + "'";
+      }
+      throw HttpError{409, "domain '" + *domain + "' is already used by " + owner};
+    }
     if (auto applied = context.proxy.apply(context.store); !applied) {
       context.store.remove_domain(project.id, *domain);
       throw HttpError{400, "nginx refused the domain: " + applied.error()};

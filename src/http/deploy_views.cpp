@@ -1,6 +1,7 @@
 #include "http/deploy_views.h"
 
 #include <filesystem>
+#include <set>
 
 #include "exec/instance_spec.h"
 #include "util/clock.h"
@@ -111,6 +112,25 @@ json app_json(store::Store& store, const store::Project& project, const deploy::
                             {"url", proxy.url(project.name, l.environment, primary)},
                             {"since", time_or_null(l.since)},
                             {"domains", primary ? domains : json::array()}});
+  }
+  // Environments with no live release yet: what their newest deployment is doing,
+  // so that a first deployment that failed does not look like "never deployed".
+  store::DeploymentFilter filter;
+  filter.project_id = project.id;
+  filter.limit = 200;
+  std::set<std::string> seen;
+  for (const auto& l : live) seen.insert(l.environment);
+  for (const auto& d : store.list_deployments(filter)) {
+    if (!seen.insert(d.environment).second) continue;
+    const bool busy = !store::is_finished(d.status);
+    environments.push_back({{"name", d.environment},
+                            {"release", nullptr},
+                            {"commit", ""},
+                            {"status", busy ? std::string("deploying") : std::string(store::to_string(d.status))},
+                            {"deployment", d.id},
+                            {"url", nullptr},
+                            {"since", nullptr},
+                            {"domains", json::array()}});
   }
   return {{"name", project.name}, {"environments", std::move(environments)}};
 }

@@ -296,6 +296,8 @@ TEST_F(LocalDeployTest, BadDomainIsRefusedAndTheProxyKeepsServing) {
     EXPECT_EQ(result.status, 400) << domain << ": " << result.body;
   }
   EXPECT_EQ(served(), "version 1 release 1\n");
+  auto own = api("POST", "/apps/shop/domains", {{"domain", "other.localhost"}});
+  EXPECT_EQ(own.status, 400) << own.body;
   auto added = api("POST", "/apps/shop/domains", {{"domain", "Shop.Example.test"}});
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_EQ(via_proxy("shop.example.test").body, "version 1 release 1\n");
@@ -372,6 +374,11 @@ TEST_F(LocalDeployTest, AnEnvironmentWithAnotherTargetIsNeverDeployedLocally) {
   EXPECT_NE(done["reason"].get<std::string>().find("target: ssh"), std::string::npos) << done.dump();
   EXPECT_EQ(supervisor_pids(home_).size(), 1u);
   EXPECT_EQ(via_proxy("fleet.shop.localhost").status, 404);
+  // `slipway apps` shows the failure instead of "never deployed".
+  auto environments = api("GET", "/apps/shop").json()["environments"];
+  ASSERT_EQ(environments.size(), 2u) << environments.dump();
+  EXPECT_EQ(environments[1]["name"], "fleet");
+  EXPECT_EQ(environments[1]["status"], "failed");
 }
 
 TEST_F(LocalDeployTest, FailingReleaseCommandAbortsTheDeployment) {
