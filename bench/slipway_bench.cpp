@@ -32,6 +32,7 @@
 #include "app_processes.h"
 #include "cli/human_format.h"
 #include "daemon_process.h"
+#include "sample_app.h"
 #include "store/sqlite_store.h"
 #include "test_http.h"
 #include "util/child_process.h"
@@ -478,34 +479,10 @@ void bench_static_push(int pushes) {
   if (failures > 0) rows.push_back({"(f) non-200 answers while polling", std::to_string(failures), "0"});
 }
 
-constexpr const char* kGunicornApp = R"py(import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = open(os.path.join(HERE, "VERSION")).read().strip()
-
-
-def app(environ, start_response):
-    if environ.get("PATH_INFO") == "/healthz":
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok\n"]
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [("version %s release %s\n" % (VERSION, os.environ.get("SLIPWAY_RELEASE", "?"))).encode()]
-)py";
-
-// As in tests/integration/local_deploy_test.cpp.
-constexpr const char* kGunicornProcfile =
-    "web: exec gunicorn --bind 127.0.0.1:$PORT --workers 1 --graceful-timeout 2 app:app\n";
-
-constexpr const char* kGunicornPipeline = R"yml(steps:
-  test:
-    run: python3 -c "import app"
-deploy:
-  production:
-    target: local
-    health: {path: /healthz, timeout: 20s}
-    drain: 1s
-    keep: 3
-)yml";
+// The app of the end-to-end tests (tests/support/sample_app.h).
+constexpr const char* kGunicornApp = testing::kSampleApp;
+constexpr const char* kGunicornProcfile = testing::kSampleProcfile;
+constexpr const char* kGunicornPipeline = testing::kSamplePipeline;
 
 // A daemon with the gunicorn app "shop" deployed twice: releases 1 and 2,
 // release 2 live.

@@ -440,19 +440,14 @@ void LocalDeployment::stop_started() {
   started_.clear();
 }
 
-// SIGTERM to every supervisor at once (each ends its app: TERM, grace, KILL);
-// one that does not stop in time is killed with its app, so nothing is left
-// running that no record points to.
+// Stops INSTANCES (see exec::stop_instances) and retires their records.
 void LocalDeployment::stop_instances(std::vector<store::Instance> instances) {
-  for (const auto& instance : instances) exec::request_stop(exec::recorded_supervisor(instance.dir));
+  std::vector<std::string> dirs;
+  for (const auto& instance : instances) dirs.push_back(instance.dir);
+  for (const auto& dir : exec::stop_instances(dirs, services_.settings.stop_grace + 5s)) {
+    if (log_) log_->line("warning: the instance in " + dir + " did not stop in time: killed");
+  }
   for (auto& instance : instances) {
-    const auto handle = exec::recorded_supervisor(instance.dir);
-    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
-      if (log_) log_->line(fmt::format("warning: {}.{} did not stop in time: killed", instance.process, instance.index));
-      ::kill(handle.pid, SIGKILL);
-      exec::wait_stopped(handle, 2s);
-    }
-    exec::kill_orphaned_app(instance.dir);
     instance.active = false;
     try {
       store_.update_instance(instance);

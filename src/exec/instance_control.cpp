@@ -155,4 +155,20 @@ bool kill_orphaned_app(const std::string& instance_dir) {
   return util::signal_group_if_same(state->pid, state->pid_start_time, SIGKILL);
 }
 
+std::vector<std::string> stop_instances(const std::vector<std::string>& instance_dirs,
+                                        std::chrono::milliseconds patience) {
+  for (const auto& dir : instance_dirs) request_stop(recorded_supervisor(dir));
+  std::vector<std::string> killed;
+  for (const auto& dir : instance_dirs) {
+    const auto handle = recorded_supervisor(dir);
+    if (!wait_stopped(handle, patience) && supervisor_alive(handle)) {
+      ::kill(handle.pid, SIGKILL);
+      wait_stopped(handle, std::chrono::seconds(2));
+      killed.push_back(dir);
+    }
+    kill_orphaned_app(dir);
+  }
+  return killed;
+}
+
 }  // namespace slipway::exec

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace slipway::exec {
 
@@ -30,6 +31,14 @@ bool supervisor_alive(const SupervisorHandle& handle);
 void request_stop(const SupervisorHandle& handle);
 // Polls until the supervisor is gone, at most TIMEOUT; returns whether it is.
 bool wait_stopped(const SupervisorHandle& handle, std::chrono::milliseconds timeout);
+
+// Stops the instances in INSTANCE_DIRS: SIGTERM to every supervisor at once
+// (each ends its app: TERM, stop grace, KILL), then waits up to PATIENCE for
+// each; one still running then is killed, and so is an app group whose
+// supervisor is gone, so nothing is left that no record points to. Returns
+// the directories whose supervisor had to be killed.
+std::vector<std::string> stop_instances(const std::vector<std::string>& instance_dirs,
+                                        std::chrono::milliseconds patience);
 
 // After a daemon restart: if the supervisor recorded in state.json is dead but
 // the app group it recorded still runs (same leader start time), kills that

@@ -8,6 +8,7 @@
 
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace slipway::exec {
 
@@ -52,15 +53,7 @@ void SupervisorLog::flush_partial() {
 
 void SupervisorLog::note(std::string_view text) { write_line(mask("[slipway] " + std::string(text))); }
 
-std::string SupervisorLog::mask(std::string_view text) const {
-  std::string out(text);
-  for (const auto& secret : masked_) {
-    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 4)) {
-      out.replace(at, secret.size(), "****");
-    }
-  }
-  return out;
-}
+std::string SupervisorLog::mask(std::string_view text) const { return util::mask_secrets(text, masked_); }
 
 void SupervisorLog::write_line(std::string_view text) {
   std::string line = util::format_rfc3339(util::now_ms());

@@ -9,6 +9,7 @@
 #include "http/app_routes.h"
 #include "http/deployment_event_stream.h"
 #include "http/json_views.h"
+#include "http/route_helpers.h"
 #include "http/run_event_stream.h"
 #include "scm/git_repository.h"
 #include "scm/names.h"
@@ -25,30 +26,6 @@ using nlohmann::json;
 using store::Role;
 using verb = beast_http::verb;
 
-constexpr std::uint64_t kMaxLogChunk = 16 * 1024 * 1024;
-
-json parse_body(const Request& request) {
-  if (request.raw.body().empty()) return json::object();
-  auto body = json::parse(request.raw.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw HttpError{400, "the request body must be a JSON object"};
-  return body;
-}
-
-std::string string_field(const json& body, const char* name, const std::string& fallback = {}) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return fallback;
-  if (!it->is_string()) throw HttpError{400, std::string("'") + name + "' must be a string"};
-  return it->get<std::string>();
-}
-
-store::Id parse_id(const std::string& text, const char* what) {
-  unsigned long long value = 0;
-  if (!util::parse_uint(text, value) || value == 0 || value > (1ULL << 62)) {
-    throw HttpError{400, std::string("invalid ") + what + " '" + text + "'"};
-  }
-  return static_cast<store::Id>(value);
-}
-
 store::Project require_project(ServerContext& context, const std::string& name) {
   auto project = context.store.find_project(name);
   if (!project) throw HttpError{404, "no project '" + name + "'"};
@@ -59,13 +36,6 @@ store::Run require_run(ServerContext& context, const std::string& id_text) {
   auto run = context.store.find_run(parse_id(id_text, "run id"));
   if (!run) throw HttpError{404, "no run " + id_text};
   return *run;
-}
-
-void require_method(const Request& request, std::initializer_list<verb> allowed) {
-  for (auto method : allowed) {
-    if (request.method() == method) return;
-  }
-  throw HttpError{405, "method " + std::string(request.raw.method_string()) + " not allowed on " + request.path};
 }
 
 bool valid_source_url(const std::string& url) {
@@ -191,27 +161,8 @@ Response step_log(ServerContext& context, const Request& request, const store::R
   }
   auto steps = context.store.list_steps(run.id);
   if (index >= steps.size()) throw HttpError{404, "run " + std::to_string(run.id) + " has no step " + index_text};
-  std::uint64_t size = context.scheduler.log_size(run.id, static_cast<int>(index));
-  unsigned long long offset = 0;
-  if (auto text = request.query_value("offset"); text && !util::parse_uint(*text, offset)) {
-    throw HttpError{400, "invalid offset"};
-  }
-  std::string body;
-  if (offset < size) {
-    std::uint64_t length = std::min<std::uint64_t>(size - offset, kMaxLogChunk);
-    body.resize(length);
-    try {
-      util::Fd fd = util::open_file(context.layout.step_log(run.id, static_cast<int>(index)), O_RDONLY);
-      ssize_t n = ::pread(fd.get(), body.data(), length, static_cast<off_t>(offset));
-      body.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    } catch (const util::Error&) {
-      body.clear();
-    }
-  }
-  auto response = text_response(200, std::move(body), "text/plain; charset=utf-8");
-  response.set("X-Log-Size", std::to_string(size));
-  response.set("X-Log-End", std::to_string(std::min<std::uint64_t>(size, offset + response.body().size())));
-  return response;
+  return log_chunk(request, context.layout.step_log(run.id, static_cast<int>(index)),
+                   context.scheduler.log_size(run.id, static_cast<int>(index)));
 }
 
 Response create_token(ServerContext& context, const Request& request) {

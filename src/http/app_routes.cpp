@@ -11,6 +11,7 @@
 #include "http/api_routes.h"
 #include "http/deploy_views.h"
 #include "http/json_views.h"
+#include "http/route_helpers.h"
 #include "proxy/domain_name.h"
 #include "scm/names.h"
 #include "util/error.h"
@@ -25,38 +26,7 @@ using nlohmann::json;
 using store::Role;
 using verb = beast_http::verb;
 
-constexpr std::uint64_t kMaxLogChunk = 16 * 1024 * 1024;
 constexpr int kMaxScale = 20;
-
-json parse_body(const Request& request) {
-  if (request.raw.body().empty()) return json::object();
-  auto body = json::parse(request.raw.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw HttpError{400, "the request body must be a JSON object"};
-  return body;
-}
-
-std::string string_field(const json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return {};
-  if (!it->is_string()) throw HttpError{400, std::string("'") + name + "' must be a string"};
-  return it->get<std::string>();
-}
-
-int int_field(const json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return 0;
-  if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 1000000000) {
-    throw HttpError{400, std::string("'") + name + "' must be a positive whole number"};
-  }
-  return it->get<int>();
-}
-
-void require_method(const Request& request, std::initializer_list<verb> allowed) {
-  for (auto method : allowed) {
-    if (request.method() == method) return;
-  }
-  throw HttpError{405, "method " + std::string(request.raw.method_string()) + " not allowed on " + request.path};
-}
 
 store::Project require_app(ServerContext& context, const std::string& name) {
   auto project = context.store.find_project(name);
@@ -81,39 +51,6 @@ Response created(ServerContext& context, util::Expected<store::Deployment> deplo
   return json_response(201, deployment_view(context, *deployment));
 }
 
-// Bytes of PATH from query `offset` (or the last `tail` bytes), with the
-// X-Log-Size / X-Log-End headers the log-paging clients use.
-Response file_chunk(const Request& request, const std::string& path) {
-  struct stat st {};
-  std::uint64_t size = ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-  unsigned long long offset = 0;
-  if (auto text = request.query_value("offset"); text && !util::parse_uint(*text, offset)) {
-    throw HttpError{400, "invalid offset"};
-  }
-  if (auto text = request.query_value("tail")) {
-    unsigned long long tail = 0;
-    if (!util::parse_uint(*text, tail)) throw HttpError{400, "invalid tail"};
-    offset = size > tail ? size - tail : 0;
-  }
-  std::string body;
-  if (offset < size) {
-    std::uint64_t length = std::min<std::uint64_t>(size - offset, kMaxLogChunk);
-    body.resize(length);
-    try {
-      util::Fd fd = util::open_file(path, O_RDONLY);
-      ssize_t n = ::pread(fd.get(), body.data(), length, static_cast<off_t>(offset));
-      body.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    } catch (const util::Error&) {
-      body.clear();
-    }
-  }
-  auto response = text_response(200, std::move(body), "text/plain; charset=utf-8");
-  response.set("X-Log-Size", std::to_string(size));
-  response.set("X-Log-Start", std::to_string(offset));
-  response.set("X-Log-End", std::to_string(std::min<std::uint64_t>(size, offset + response.body().size())));
-  return response;
-}
-
 Response app_logs(ServerContext& context, const Request& request, const store::Project& project) {
   auto environment = checked_environment(request.query_value("environment").value_or(""));
   if (environment.empty()) {
@@ -135,7 +72,7 @@ Response app_logs(ServerContext& context, const Request& request, const store::P
     return json_response(200, {{"environment", environment}, {"processes", std::move(processes)}});
   }
   if (!scm::valid_project_name(*process)) throw HttpError{400, "invalid process name '" + *process + "'"};
-  return file_chunk(request, context.layout.process_log(project.name, environment, *process));
+  return log_chunk(request, context.layout.process_log(project.name, environment, *process));
 }
 
 Response config_list(ServerContext& context, const store::Project& project) {
@@ -285,12 +222,10 @@ std::optional<Response> handle_app_api(ServerContext& context, const Request& re
   if (is(0, "deployments") && n >= 2) {
     require_method(request, {verb::get});
     context.auth.require(auth, Role::viewer);
-    unsigned long long id = 0;
-    if (!util::parse_uint(segments[1], id) || id == 0) throw HttpError{400, "invalid deployment id '" + segments[1] + "'"};
-    auto deployment = context.store.find_deployment(static_cast<store::Id>(id));
+    auto deployment = context.store.find_deployment(parse_id(segments[1], "deployment id"));
     if (!deployment) throw HttpError{404, "no deployment " + segments[1]};
     if (n == 2) return json_response(200, deployment_view(context, *deployment));
-    if (n == 3 && is(2, "log")) return file_chunk(request, context.layout.deployment_log(deployment->id));
+    if (n == 3 && is(2, "log")) return log_chunk(request, context.layout.deployment_log(deployment->id));
     return std::nullopt;
   }
   if (!is(0, "apps")) return std::nullopt;

@@ -24,15 +24,6 @@ namespace {
 using store::DeploymentStatus;
 using namespace std::chrono_literals;
 
-exec::SupervisorHandle handle_of(const store::Instance& instance) {
-  exec::SupervisorHandle handle{static_cast<int>(instance.supervisor_pid),
-                                static_cast<long long>(instance.supervisor_start_time)};
-  if (handle.pid == 0) {  // the daemon died between starting it and recording it
-    if (auto state = exec::read_state(instance.dir)) handle = {state->supervisor_pid, state->supervisor_start_time};
-  }
-  return handle;
-}
-
 bool branch_deploys(const pipeline::Environment& environment, const store::Project& project, const std::string& branch) {
   const std::string& wanted = environment.branch.empty() ? project.default_branch : environment.branch;
   return wanted == branch;
@@ -67,7 +58,7 @@ void DeploymentQueue::recover() {
   for (auto instance : store_.list_instances(std::nullopt, true)) {
     try {
       auto live = store_.find_live(instance.project_id, instance.environment);
-      const auto handle = handle_of(instance);
+      const auto handle = exec::recorded_supervisor(instance.dir);
       if (!live || live->deployment_id != instance.deployment_id) {
         to_stop.push_back(instance);
         continue;
@@ -96,21 +87,17 @@ void DeploymentQueue::recover() {
   } catch (const std::exception& e) {
     spdlog::error("cannot start the proxy: {}; apps are not reachable until the next deployment", e.what());
   }
-  for (const auto& instance : to_stop) exec::request_stop(handle_of(instance));
+  std::vector<std::string> dirs;
+  for (const auto& instance : to_stop) dirs.push_back(instance.dir);
+  exec::stop_instances(dirs, services_.settings.stop_grace + 5s);
   for (auto instance : to_stop) {
     try {
-      const auto handle = handle_of(instance);
-      if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
-        ::kill(handle.pid, SIGKILL);
-        exec::wait_stopped(handle, 2s);
-      }
-      exec::kill_orphaned_app(instance.dir);
       instance.active = false;
       store_.update_instance(instance);
       deploy::remove_tree(instance.dir);
       spdlog::info("stopped instance {} left by an unfinished deployment", instance.id);
     } catch (const std::exception& e) {
-      spdlog::error("cannot stop instance {}: {}", instance.id, e.what());
+      spdlog::error("cannot retire instance {}: {}", instance.id, e.what());
     }
   }
 }
@@ -138,7 +125,7 @@ void DeploymentQueue::watch() {
     for (auto instance : store_.list_instances(std::nullopt, true)) {
       auto live = store_.find_live(instance.project_id, instance.environment);
       if (!live || live->deployment_id != instance.deployment_id) continue;
-      if (exec::supervisor_alive(handle_of(instance))) continue;
+      if (exec::supervisor_alive(exec::recorded_supervisor(instance.dir))) continue;
       spdlog::warn("the supervisor of {} {}.{} is gone: starting it again", instance.environment, instance.process,
                    instance.index);
       exec::kill_orphaned_app(instance.dir);
@@ -330,16 +317,9 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
       return util::unexpected("app '" + project.name + "' is being deployed; wait for its deployment to end");
     }
   }
-  auto instances = store_.list_instances(project.id, true);
-  for (const auto& instance : instances) exec::request_stop(handle_of(instance));
-  for (const auto& instance : instances) {
-    const auto handle = handle_of(instance);
-    if (!exec::wait_stopped(handle, services_.settings.stop_grace + 5s) && exec::supervisor_alive(handle)) {
-      ::kill(handle.pid, SIGKILL);
-      exec::wait_stopped(handle, 2s);
-    }
-    exec::kill_orphaned_app(instance.dir);
-  }
+  std::vector<std::string> dirs;
+  for (const auto& instance : store_.list_instances(project.id, true)) dirs.push_back(instance.dir);
+  exec::stop_instances(dirs, services_.settings.stop_grace + 5s);
   for (const auto& live : store_.list_live()) {
     if (live.project_id == project.id) store_.clear_live(project.id, live.environment);
   }

@@ -86,8 +86,13 @@ std::vector<std::string> unique_environment(std::vector<std::string> env) {
 }
 
 std::string mask_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  // Longest first: a secret that contains another is masked whole.
+  std::vector<const std::string*> order;
+  for (const auto& secret : secrets) order.push_back(&secret);
+  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->size() > b->size(); });
   std::string out(text);
-  for (const auto& secret : secrets) {
+  for (const auto* each : order) {
+    const std::string& secret = *each;
     if (secret.empty()) continue;
     for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 4)) {
       out.replace(at, secret.size(), "****");

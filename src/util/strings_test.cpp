@@ -93,6 +93,7 @@ TEST(MaskSecrets, ReplacesEveryOccurrenceOfEverySecret) {
   EXPECT_EQ(mask_secrets("key=abc, again abc; other xyz", {"abc", "xyz", ""}), "key=****, again ****; other ****");
   EXPECT_EQ(mask_secrets("nothing here", {}), "nothing here");
   EXPECT_EQ(mask_secrets("aaaa", {"aa"}), "********");
+  EXPECT_EQ(mask_secrets("token=abcdef", {"abc", "abcdef"}), "token=****");  // the longer secret whole
 }
 
 TEST(UniqueEnvironment, KeepsTheLastValueOfEachName) {

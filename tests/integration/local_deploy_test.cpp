@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "daemon_fixture.h"
+#include "sample_app.h"
 
 namespace slipway::testing {
 namespace {
@@ -17,35 +18,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr const char* kApp = R"py(import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = open(os.path.join(HERE, "VERSION")).read().strip()
-print("starting version", VERSION, "with API_KEY", os.environ.get("API_KEY", "-"), flush=True)
-
-
-def app(environ, start_response):
-    if environ.get("PATH_INFO") == "/healthz":
-        broken = os.path.exists(os.path.join(HERE, "BROKEN"))
-        start_response("500 Internal Server Error" if broken else "200 OK", [("Content-Type", "text/plain")])
-        return [b"broken\n" if broken else b"ok\n"]
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [("version %s release %s\n" % (VERSION, os.environ.get("SLIPWAY_RELEASE", "?"))).encode()]
-)py";
-
-constexpr const char* kProcfile = "web: exec gunicorn --bind 127.0.0.1:$PORT --workers 1 --graceful-timeout 2 app:app\n";
-
-constexpr const char* kPipeline = R"yml(
-steps:
-  test:
-    run: python3 -c "import app"
-deploy:
-  production:
-    target: local
-    health: {path: /healthz, timeout: 20s}
-    drain: 1s
-    keep: 3
-)yml";
+constexpr const char* kApp = kSampleApp;
+constexpr const char* kProcfile = kSampleProcfile;
+constexpr const char* kPipeline = kSamplePipeline;
 
 // Sends requests through nginx until stopped (bounded in count and time) and
 // counts every answer that is not a 200.
