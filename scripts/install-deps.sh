@@ -13,6 +13,7 @@ packages=(
   nginx                       # the reverse proxy in front of deployed apps, and static sites
   python3-flask gunicorn      # examples/flask and examples/broken
   wrk                         # HTTP load generator: keeps traffic on an app while it is deployed
+  openssh-client openssh-server rsync iproute2  # ssh targets; the tests run sshd hosts in network namespaces
 )
 # examples/vite builds with Node.js and npm. A node already on PATH (e.g. from NodeSource, which
 # bundles npm) is kept: Debian's npm package would conflict with it.
