@@ -28,7 +28,9 @@ struct Release {
   TimeMs created_at = 0;
 };
 
-enum class DeploymentStatus { queued, running, success, failed, superseded, cancelled, interrupted };
+// `waiting`: delivered (for ssh targets: copied to every host), parked until
+// someone approves (back to queued) or rejects it (cancelled).
+enum class DeploymentStatus { queued, running, waiting, success, failed, superseded, cancelled, interrupted };
 std::string_view to_string(DeploymentStatus status);
 std::optional<DeploymentStatus> parse_deployment_status(std::string_view text);
 bool is_finished(DeploymentStatus status);
@@ -45,7 +47,8 @@ struct Deployment {
   std::string kind = "deploy";  // deploy | rollback | config | scale
   DeploymentStatus status = DeploymentStatus::queued;
   std::string reason;
-  std::string trigger;          // push | manual | rollback | config | scale
+  std::string trigger;          // push | manual | rollback | config | scale | promotion
+  std::string approved_by;      // the token that approved it (approval: manual), or who rejected it
   TimeMs created_at = 0;
   TimeMs started_at = 0;
   TimeMs finished_at = 0;
@@ -89,6 +92,27 @@ struct Instance {
   bool active = true;
   std::int64_t supervisor_pid = 0;
   std::int64_t supervisor_start_time = 0;
+};
+
+// How one host of an ssh environment fared in one deployment.
+struct DeploymentHost {
+  Id deployment_id = 0;
+  std::string host;             // as written in slipway.yml: user@host[:port]
+  std::string status;           // pending | delivered | switched | healthy | failed | rolled_back | unreachable
+  std::string detail;           // the error, or what was done
+  std::int64_t bytes_sent = 0;  // rsync's "Total bytes sent" for the release tree
+  TimeMs updated_at = 0;
+};
+
+// A release tree present on a host of an ssh environment, and whether it is the host's `current`.
+struct HostRelease {
+  Id project_id = 0;
+  std::string environment;
+  std::string host;
+  Id release_id = 0;
+  int release_number = 0;
+  bool live = false;
+  TimeMs delivered_at = 0;
 };
 
 using Formation = std::map<std::string, int>;  // process name -> instance count

@@ -44,6 +44,8 @@ class HomeLayout {
   }
   std::string nginx_prefix() const { return home_ + "/nginx"; }
   std::string secret_key() const { return home_ + "/secret.key"; }
+  // Per project: the ssh key pair Slipway logs in to its hosts with, and the host keys it pinned.
+  std::string ssh_dir(const std::string& project) const { return home_ + "/ssh/" + project; }
 
   // Creates the folders that must exist; throws util::Error.
   void create_directories() const;

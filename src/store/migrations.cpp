@@ -137,6 +137,28 @@ CREATE TABLE formation (
   PRIMARY KEY (project_id, process)
 );
 )sql",
+      // 4: ssh targets: per-host results and release trees; approvals
+      R"sql(
+ALTER TABLE deployments ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE deployment_hosts (
+  deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  bytes_sent INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (deployment_id, host)
+);
+CREATE TABLE host_releases (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  host TEXT NOT NULL,
+  release_id INTEGER NOT NULL,
+  live INTEGER NOT NULL DEFAULT 0,
+  delivered_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, environment, host, release_id)
+);
+)sql",
   };
   return migrations;
 }

@@ -52,9 +52,10 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>,
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<DeploymentStatus, std::string_view>, 7> kDeploymentStatuses{{
+constexpr std::array<std::pair<DeploymentStatus, std::string_view>, 8> kDeploymentStatuses{{
     {DeploymentStatus::queued, "queued"},
     {DeploymentStatus::running, "running"},
+    {DeploymentStatus::waiting, "waiting"},
     {DeploymentStatus::success, "success"},
     {DeploymentStatus::failed, "failed"},
     {DeploymentStatus::superseded, "superseded"},
@@ -69,7 +70,8 @@ std::optional<DeploymentStatus> parse_deployment_status(std::string_view text) {
   return value_of(kDeploymentStatuses, text);
 }
 bool is_finished(DeploymentStatus status) {
-  return status != DeploymentStatus::queued && status != DeploymentStatus::running;
+  return status != DeploymentStatus::queued && status != DeploymentStatus::running &&
+         status != DeploymentStatus::waiting;
 }
 
 std::string_view to_string(RunStatus status) { return name_of(kRunStatuses, status); }

@@ -30,7 +30,7 @@ Release read_release(Statement& s) {
 constexpr const char* kDeploymentSelect =
     "SELECT d.id, d.project_id, p.name, d.environment, d.release_id, COALESCE(r.number, 0), "
     "d.previous_release_id, COALESCE(pr.number, 0), d.kind, d.status, d.reason, d.trigger, d.created_at, "
-    "d.started_at, d.finished_at FROM deployments d JOIN projects p ON p.id = d.project_id "
+    "d.started_at, d.finished_at, d.approved_by FROM deployments d JOIN projects p ON p.id = d.project_id "
     "LEFT JOIN releases r ON r.id = d.release_id LEFT JOIN releases pr ON pr.id = d.previous_release_id ";
 
 Deployment read_deployment(Statement& s) {
@@ -50,6 +50,7 @@ Deployment read_deployment(Statement& s) {
   d.created_at = s.int64(12);
   d.started_at = s.int64(13);
   d.finished_at = s.int64(14);
+  d.approved_by = s.text(15);
   return d;
 }
 
@@ -163,9 +164,10 @@ void SqliteStore::delete_release(Id id) {
 Deployment SqliteStore::create_deployment(const Deployment& d) {
   auto s = prepare(
       "INSERT INTO deployments(project_id, environment, release_id, previous_release_id, kind, status, reason, "
-      "trigger, created_at) VALUES(?,?,?,?,?,?,?,?,?)");
+      "trigger, created_at, approved_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
   s->bind(1, d.project_id).bind(2, d.environment).bind(3, d.release_id).bind(4, d.previous_release_id);
   s->bind(5, d.kind).bind(6, to_string(d.status)).bind(7, d.reason).bind(8, d.trigger).bind(9, util::now_ms());
+  s->bind(10, d.approved_by);
   s->run();
   return *find_deployment(db_->last_insert_id());
 }
@@ -195,10 +197,10 @@ std::vector<Deployment> SqliteStore::list_deployments(const DeploymentFilter& fi
 
 void SqliteStore::update_deployment(const Deployment& d) {
   auto s = prepare(
-      "UPDATE deployments SET status = ?, reason = ?, started_at = ?, finished_at = ?, previous_release_id = ? "
-      "WHERE id = ?");
+      "UPDATE deployments SET status = ?, reason = ?, started_at = ?, finished_at = ?, previous_release_id = ?, "
+      "approved_by = ? WHERE id = ?");
   s->bind(1, to_string(d.status)).bind(2, d.reason).bind(3, d.started_at).bind(4, d.finished_at);
-  s->bind(5, d.previous_release_id).bind(6, d.id);
+  s->bind(5, d.previous_release_id).bind(6, d.approved_by).bind(7, d.id);
   s->run();
 }
 
@@ -210,6 +212,67 @@ bool SqliteStore::claim_deployment(Id id, TimeMs now) {
   s->bind(1, now).bind(2, id);
   s->run();
   return db_->changes() > 0;
+}
+
+void SqliteStore::save_deployment_host(const DeploymentHost& h) {
+  auto s = prepare(
+      "INSERT INTO deployment_hosts(deployment_id, host, status, detail, bytes_sent, updated_at) VALUES(?,?,?,?,?,?) "
+      "ON CONFLICT(deployment_id, host) DO UPDATE SET status = excluded.status, detail = excluded.detail, "
+      "bytes_sent = excluded.bytes_sent, updated_at = excluded.updated_at");
+  s->bind(1, h.deployment_id).bind(2, h.host).bind(3, h.status).bind(4, h.detail).bind(5, h.bytes_sent);
+  s->bind(6, util::now_ms());
+  s->run();
+}
+
+std::vector<DeploymentHost> SqliteStore::list_deployment_hosts(Id deployment_id) {
+  auto s = prepare(
+      "SELECT deployment_id, host, status, detail, bytes_sent, updated_at FROM deployment_hosts "
+      "WHERE deployment_id = ? ORDER BY rowid");
+  s->bind(1, deployment_id);
+  std::vector<DeploymentHost> out;
+  while (s->step()) {
+    out.push_back({s->int64(0), s->text(1), s->text(2), s->text(3), s->int64(4), s->int64(5)});
+  }
+  return out;
+}
+
+void SqliteStore::record_host_release(Id project_id, const std::string& environment, const std::string& host,
+                                      Id release_id, bool live) {
+  transaction([&] {
+    if (live) {
+      auto clear = prepare("UPDATE host_releases SET live = 0 WHERE project_id = ? AND environment = ? AND host = ?");
+      clear->bind(1, project_id).bind(2, environment).bind(3, host);
+      clear->run();
+    }
+    auto s = prepare(
+        "INSERT INTO host_releases(project_id, environment, host, release_id, live, delivered_at) VALUES(?,?,?,?,?,?) "
+        "ON CONFLICT(project_id, environment, host, release_id) DO UPDATE SET live = excluded.live");
+    s->bind(1, project_id).bind(2, environment).bind(3, host).bind(4, release_id).bind(5, live ? 1 : 0);
+    s->bind(6, util::now_ms());
+    s->run();
+  });
+}
+
+void SqliteStore::remove_host_release(Id project_id, const std::string& environment, const std::string& host,
+                                      Id release_id) {
+  auto s = prepare(
+      "DELETE FROM host_releases WHERE project_id = ? AND environment = ? AND host = ? AND release_id = ?");
+  s->bind(1, project_id).bind(2, environment).bind(3, host).bind(4, release_id);
+  s->run();
+}
+
+std::vector<HostRelease> SqliteStore::list_host_releases(Id project_id, const std::string& environment) {
+  auto s = prepare(
+      "SELECT h.project_id, h.environment, h.host, h.release_id, COALESCE(r.number, 0), h.live, h.delivered_at "
+      "FROM host_releases h LEFT JOIN releases r ON r.id = h.release_id "
+      "WHERE h.project_id = ? AND h.environment = ? ORDER BY h.host, r.number DESC");
+  s->bind(1, project_id).bind(2, environment);
+  std::vector<HostRelease> out;
+  while (s->step()) {
+    out.push_back({s->int64(0), s->text(1), s->text(2), s->int64(3), static_cast<int>(s->int64(4)),
+                   s->int64(5) != 0, s->int64(6)});
+  }
+  return out;
 }
 
 std::optional<LiveRelease> SqliteStore::find_live(Id project_id, const std::string& environment) {

@@ -52,6 +52,13 @@ class SqliteStore final : public Store {
   std::vector<Deployment> list_deployments(const DeploymentFilter& filter) override;
   void update_deployment(const Deployment& deployment) override;
   bool claim_deployment(Id id, TimeMs now) override;
+  void save_deployment_host(const DeploymentHost& host) override;
+  std::vector<DeploymentHost> list_deployment_hosts(Id deployment_id) override;
+  void record_host_release(Id project_id, const std::string& environment, const std::string& host, Id release_id,
+                           bool live) override;
+  void remove_host_release(Id project_id, const std::string& environment, const std::string& host,
+                           Id release_id) override;
+  std::vector<HostRelease> list_host_releases(Id project_id, const std::string& environment) override;
 
   std::optional<LiveRelease> find_live(Id project_id, const std::string& environment) override;
   std::vector<LiveRelease> list_live() override;

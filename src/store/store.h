@@ -60,6 +60,16 @@ class Store {
   // unless another one of its environment is; false when the lock is held.
   virtual bool claim_deployment(Id id, TimeMs now) = 0;
 
+  // ssh environments: per-host results of a deployment, release trees per host
+  virtual void save_deployment_host(const DeploymentHost& host) = 0;  // by (deployment, host)
+  virtual std::vector<DeploymentHost> list_deployment_hosts(Id deployment_id) = 0;  // in host order of first save
+  // Records that HOST has RELEASE_ID; LIVE makes it the host's only live one.
+  virtual void record_host_release(Id project_id, const std::string& environment, const std::string& host,
+                                   Id release_id, bool live) = 0;
+  virtual void remove_host_release(Id project_id, const std::string& environment, const std::string& host,
+                                   Id release_id) = 0;
+  virtual std::vector<HostRelease> list_host_releases(Id project_id, const std::string& environment) = 0;
+
   // What is live
   virtual std::optional<LiveRelease> find_live(Id project_id, const std::string& environment) = 0;
   virtual std::vector<LiveRelease> list_live() = 0;
