@@ -33,89 +33,30 @@ namespace {
 using namespace std::chrono_literals;
 using store::DeploymentStatus;
 
-// Ends the deployment with a reason; thrown by the phases, caught once in run().
-struct DeployFailure {
-  std::string reason;   // one line
-  std::string details;  // e.g. the new process's last log lines
-};
-struct DeployInterrupted {};
-
 constexpr std::size_t kTailLines = 20;
 
 }  // namespace
 
 LocalDeployment::LocalDeployment(DeployServices& services, store::Store& store, store::Deployment deployment,
                                  const std::atomic<bool>& stopping)
-    : services_(services), store_(store), deployment_(std::move(deployment)), stopping_(stopping) {}
+    : DeploymentRun(services, store, std::move(deployment), stopping) {}
 
-store::Deployment LocalDeployment::run() {
-  try {
-    log_ = std::make_unique<DeploymentLog>(services_.layout.deployment_log(deployment_.id), std::vector<std::string>{});
-    execute();
-    finish(DeploymentStatus::success, "");
-  } catch (const DeployFailure& failure) {
-    if (!switched_) stop_started();
-    // The reason last, once; the process's own lines (already time-stamped) below it.
-    if (log_) {
-      log_->line("deployment failed: " + failure.reason);
-      if (!failure.details.empty()) log_->output("last lines of its log:\n" + failure.details + "\n");
-    }
-    finish(DeploymentStatus::failed, failure.details.empty() ? failure.reason : failure.reason + "\n" + failure.details);
-  } catch (const DeployInterrupted&) {
-    if (log_) log_->line("slipway is stopping: the deployment is interrupted, the old version keeps serving");
-    stop_started();
-    finish(DeploymentStatus::interrupted, "slipway stopped during this deployment");
-  } catch (const std::exception& e) {
-    if (!switched_) stop_started();
-    if (log_) log_->line(std::string("deployment failed: ") + e.what());
-    finish(DeploymentStatus::failed, e.what());
-  }
-  return deployment_;
+void LocalDeployment::abandon() {
+  if (!switched_) stop_started();
 }
 
 void LocalDeployment::execute() {
-  auto project = store_.find_project(deployment_.project_id);
-  auto release = store_.find_release(deployment_.release_id);
-  if (!project || !release) throw DeployFailure{"the project or its release no longer exists"};
-  project_ = *project;
-  release_ = *release;
-  if (!std::filesystem::is_directory(release_.dir)) {
-    throw DeployFailure{fmt::format("release {} was pruned: its files are gone", release_.number)};
-  }
-
-  auto config = store_.find_config(project_.id, release_.config_version);
-  if (!config) throw DeployFailure{fmt::format("config version {} is missing", release_.config_version)};
-  auto resolved = resolve_config(*config, services_.secrets);
-  config_env_ = std::move(resolved.env);
-  secrets_ = std::move(resolved.secrets);
-  log_ = std::make_unique<DeploymentLog>(log_->path(), secrets_);
-
-  previous_ = store_.find_live(project_.id, deployment_.environment);
-  deployment_.previous_release_id = previous_ ? previous_->release_id : 0;
-  store_.update_deployment(deployment_);
-
-  log_->line(fmt::format("{} release {} ({}) of {} to {}{}", deployment_.kind, release_.number,
-                         release_.commit.substr(0, 7), project_.name, deployment_.environment,
-                         !previous_                                   ? ""
-                         : previous_->release_id == release_.id ? ", replacing its running instances"
-                                                                : fmt::format(", replacing release {}", previous_->release_number)));
-  auto plan = read_release_plan(release_.dir);
-  if (!plan) throw DeployFailure{plan.error()};
-  plan_ = std::move(*plan);
-  environment_ = find_environment(plan_, deployment_.environment);
-  if (!environment_) {
-    throw DeployFailure{fmt::format("release {}'s slipway.yml has no environment '{}'", release_.number,
-                                    deployment_.environment)};
-  }
   if (environment_->target != pipeline::Target::local) {
     throw DeployFailure{fmt::format("environment '{}' has target: {}, which this version of slipway cannot deploy to yet",
                                     deployment_.environment, pipeline::target_name(environment_->target))};
   }
-  log_->line("app: " + plan_.app.description);
-  for (const auto& warning : plan_.app.warnings) log_->line("warning: " + warning);
-  store_.set_release_app_type(release_.id, std::string(pipeline::app_type_name(plan_.app.type)));
-
-  build_release();
+  if (environment_->manual_approval && deployment_.approved_by.empty() && deployment_.kind == "deploy") {
+    // The release is already on this machine: delivered. Only the switch waits.
+    log_->line("approval: manual: waiting until someone runs `slipway approve " + project_.name + " " +
+               deployment_.environment + "`");
+    park();
+    return;
+  }
   // Like Heroku: new code or config runs the release phase; a rollback or a new formation does not.
   if (plan_.app.release_command && deployment_.kind != "rollback" && deployment_.kind != "scale") {
     run_command("release command", *plan_.app.release_command);
@@ -137,101 +78,6 @@ void LocalDeployment::execute() {
   } catch (const std::exception& e) {
     log_->line(std::string("warning: after the switch: ") + e.what());
   }
-}
-
-// What detection says is still missing from the release (a static site's
-// output, a Node server's node_modules) is built once, in the release tree.
-void LocalDeployment::build_release() {
-  if (plan_.app.build_commands.empty()) return;
-  const bool static_site = !plan_.app.static_root.empty();
-  const auto product = std::filesystem::path(release_.dir) / (static_site ? plan_.app.static_root : "node_modules");
-  if (static_site && std::filesystem::is_directory(product)) return;
-  try {
-    for (const auto& command : plan_.app.build_commands) run_command("build", command);
-    if (static_site && !std::filesystem::is_directory(product)) {
-      throw DeployFailure{"the build did not produce " + plan_.app.static_root + "/"};
-    }
-  } catch (...) {
-    // Half a build must not look like a finished one to the next deployment of this release.
-    std::error_code ec;
-    std::filesystem::remove_all(product, ec);
-    throw;
-  }
-}
-
-// Runs COMMAND (from the release's Procfile or the detected build) in the
-// release tree with the app's environment; its output goes to the log.
-void LocalDeployment::run_command(const std::string& what, const std::string& command) {
-  log_->line(what + ": " + command);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) util::throw_errno("pipe");
-  util::Fd read_end(fds[0]);
-  util::Fd write_end(fds[1]);
-  util::SpawnOptions options;
-  options.argv = {"/bin/sh", "-e", "-c", command};
-  options.env = process_env(0);
-  options.cwd = release_.dir;
-  options.stdout_fd = write_end.get();
-  options.new_session = true;
-  auto child = util::ChildProcess::spawn(options);
-  write_end = util::Fd();
-
-  const auto deadline = std::chrono::steady_clock::now() + services_.settings.command_timeout;
-  std::string pending;
-  char buffer[8192];
-  bool timed_out = false;
-  bool interrupted = false;
-  for (;;) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      timed_out = true;
-      break;
-    }
-    if (stopping_) {
-      interrupted = true;
-      break;
-    }
-    pollfd pfd{read_end.get(), POLLIN, 0};
-    int ready = ::poll(&pfd, 1, 200);
-    if (ready < 0 && errno != EINTR) util::throw_errno("poll");
-    if (ready <= 0) continue;
-    ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    pending.append(buffer, static_cast<std::size_t>(n));
-    auto newline = pending.rfind('\n');
-    if (newline != std::string::npos) {
-      log_->output(pending.substr(0, newline + 1));
-      pending.erase(0, newline + 1);
-    } else if (pending.size() > 64 * 1024) {  // progress bars redraw with \r and never end a line
-      log_->output(pending + "\n");
-      pending.clear();
-    }
-  }
-  if (!pending.empty()) log_->output(pending + "\n");
-  if (timed_out || interrupted) {
-    child.signal_group(SIGKILL);
-    child.wait();
-    if (interrupted) throw DeployInterrupted{};
-    throw DeployFailure{what + " timed out"};
-  }
-  int status = child.wait();
-  if (util::exit_code_of(status) != 0) {
-    throw DeployFailure{what + " failed: " + util::describe_wait_status(status)};
-  }
-}
-
-std::vector<std::string> LocalDeployment::process_env(int port) const {
-  std::vector<std::string> env = services_.settings.base_env;
-  env.push_back("SLIPWAY_APP=" + project_.name);
-  env.push_back("SLIPWAY_ENVIRONMENT=" + deployment_.environment);
-  env.push_back("SLIPWAY_RELEASE=" + std::to_string(release_.number));
-  env.push_back("SLIPWAY_COMMIT=" + release_.commit);
-  env.push_back("PYTHONUNBUFFERED=1");
-  if (plan_.app.type == pipeline::AppType::node) env.push_back("NODE_ENV=production");
-  if (port > 0) env.push_back("PORT=" + std::to_string(port));
-  // The app's own configuration comes last so that it wins over the defaults above.
-  env.insert(env.end(), config_env_.begin(), config_env_.end());
-  return util::unique_environment(std::move(env));
 }
 
 void LocalDeployment::start_instances() {
@@ -477,15 +323,6 @@ std::string LocalDeployment::recent_lines(const Started& started, std::size_t co
   for (const auto& line : lines) out += line + "\n";
   if (!out.empty()) out.pop_back();
   return out;
-}
-
-void LocalDeployment::finish(DeploymentStatus status, const std::string& reason) {
-  deployment_.status = status;
-  deployment_.reason = util::mask_secrets(reason, secrets_);
-  if (deployment_.reason.size() > 4000) deployment_.reason.resize(4000);
-  deployment_.finished_at = util::now_ms();
-  if (log_ && status == DeploymentStatus::success) log_->line("deployment succeeded");
-  store_.update_deployment(deployment_);
 }
 
 }  // namespace slipway::deploy
