@@ -52,8 +52,15 @@ int show_app(CommandContext& context, const std::string& name) {
   return kExitSuccess;
 }
 
-int list_releases(CommandContext& context, const std::string& name) {
-  nlohmann::json answer = context.client().get(app_path(name, "/releases")).body;
+struct ReleasesOptions {
+  std::string app;
+  std::string environment;
+};
+
+int list_releases(CommandContext& context, const ReleasesOptions& options) {
+  Query query;
+  if (!options.environment.empty()) query.emplace_back("environment", options.environment);
+  nlohmann::json answer = context.client().get(app_path(options.app, "/releases"), query).body;
   if (context.json()) {
     context.print_json(answer);
     return kExitSuccess;
@@ -81,11 +88,13 @@ void add_app_commands(CLI::App& app, CommandSet& commands) {
   commands.add(show_command, [show_name](CommandContext& context) { return show_app(context, *show_name); });
   add_app_log_command(*app_command, commands);
 
-  auto releases_name = std::make_shared<std::string>();
+  auto releases_options = std::make_shared<ReleasesOptions>();
   CLI::App* releases_command = app.add_subcommand("releases", "List an app's releases, newest first");
-  releases_command->add_option("APP", *releases_name, "App (project) name")->required();
+  releases_command->add_option("APP", releases_options->app, "App (project) name")->required();
+  releases_command->add_option("--env", releases_options->environment,
+                               "With an ssh environment: which of its hosts hold each release");
   commands.add(releases_command,
-               [releases_name](CommandContext& context) { return list_releases(context, *releases_name); });
+               [releases_options](CommandContext& context) { return list_releases(context, *releases_options); });
 }
 
 }  // namespace slipway::cli

@@ -93,13 +93,27 @@ std::string instances_table(const nlohmann::json& instances, bool colour) {
 }
 
 std::string releases_table(const nlohmann::json& releases, std::int64_t now_ms) {
-  Table table({"NUMBER", "COMMIT", "RUN", "CONFIG", "TYPE", "CREATED", "LIVE"});
+  // With an ssh environment asked for, the releases carry which hosts hold them.
+  bool with_hosts = false;
+  for (const auto& release : releases) with_hosts = with_hosts || release.contains("hosts");
+  std::vector<std::string> headers = {"NUMBER", "COMMIT", "RUN", "CONFIG", "TYPE", "CREATED", "LIVE"};
+  if (with_hosts) headers.push_back("HOSTS");
+  Table table(headers);
   for (std::size_t column : {0, 2, 3}) table.set_right_aligned(column);
   for (const auto& release : releases) {
-    table.add_row({std::to_string(integer_of(release, "number", 0)), short_commit(text_of(release, "commit")),
-                   number_or_dash(release, "run"), number_or_dash(release, "config_version"),
-                   printable(text_of(release, "app_type")), age_of(release, "created_at", now_ms),
-                   printable_list(texts_of(release, "current_in"))});
+    std::vector<std::string> row = {std::to_string(integer_of(release, "number", 0)),
+                                    short_commit(text_of(release, "commit")), number_or_dash(release, "run"),
+                                    number_or_dash(release, "config_version"), printable(text_of(release, "app_type")),
+                                    age_of(release, "created_at", now_ms),
+                                    printable_list(texts_of(release, "current_in"))};
+    if (with_hosts) {
+      std::vector<std::string> held;
+      for (const auto& host : array_of(release, "hosts")) {
+        held.push_back(printable(text_of(host, "host")) + (flag_of(host, "live") ? " (live)" : ""));
+      }
+      row.push_back(held.empty() ? "-" : util::join(held, ", "));
+    }
+    table.add_row(row);
   }
   return table.render();
 }

@@ -10,18 +10,21 @@
 #include <string>
 
 #include "cli/app_commands.h"
+#include "cli/approval_commands.h"
 #include "cli/command_context.h"
 #include "cli/config_commands.h"
 #include "cli/deploy_commands.h"
 #include "cli/deployment_commands.h"
 #include "cli/domain_commands.h"
 #include "cli/exit_status.h"
+#include "cli/host_commands.h"
 #include "cli/json_fields.h"
 #include "cli/log_commands.h"
 #include "cli/project_commands.h"
 #include "cli/ps_commands.h"
 #include "cli/run_commands.h"
 #include "cli/serve_command.h"
+#include "cli/ssh_key_commands.h"
 #include "cli/token_commands.h"
 #include "exec/supervisor.h"
 
@@ -99,14 +102,17 @@ int run(int argc, char** argv) {
   add_log_commands(app, commands);
   add_app_commands(app, commands);
   add_deploy_commands(app, commands);
+  add_approval_commands(app, commands);
   add_deployment_commands(app, commands);
   add_config_commands(app, commands);
   add_ps_commands(app, commands);
   add_domain_commands(app, commands);
+  add_ssh_key_commands(app, commands);
   add_token_commands(app, commands);
   CLI::App* version = app.add_subcommand("version", "Show the client's and the daemon's versions");
   commands.add(version, show_version);
   add_serve_command(app);
+  add_host_commands(app);
   // Started by the daemon, one per app instance; not listed in the help.
   auto instance_dir = std::make_shared<std::string>();
   CLI::App* supervise = app.add_subcommand("supervise", "Run one app instance (used by the daemon)")->group("");

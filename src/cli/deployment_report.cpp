@@ -106,10 +106,23 @@ std::string deployment_details(const nlohmann::json& deployment, bool colour, st
   field("status", paint(status, status_colour(status), colour));
   field("reason", printable(text_of(deployment, "reason")));
   field("trigger", printable(text_of(deployment, "trigger")));
+  field(status == "cancelled" ? "by" : "approved", printable(text_of(deployment, "approved_by")));
   field("url", printable(text_of(deployment, "url")));
   field("created", age_of(deployment, "created_at", now_ms));
   field("started", age_of(deployment, "started_at", now_ms));
   if (auto elapsed = elapsed_ms(deployment, now_ms)) field("duration", format_duration(*elapsed));
+  const nlohmann::json& hosts = array_of(deployment, "hosts");
+  if (!hosts.empty()) {
+    Table table({"HOST", "STATUS", "SENT", "DETAIL"});
+    table.set_right_aligned(2);
+    table.set_max_width(3, 70);
+    for (const auto& host : hosts) {
+      const std::string host_status = text_of(host, "status");
+      table.add_row({printable(text_of(host, "host")), paint(host_status, status_colour(host_status), colour),
+                     std::to_string(integer_of(host, "bytes_sent", 0)), printable(text_of(host, "detail"))});
+    }
+    out += "\n" + table.render();
+  }
   return out;
 }
 

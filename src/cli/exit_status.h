@@ -19,7 +19,8 @@ inline int exit_status_for_run(std::string_view status) {
   return kExitSuccess;
 }
 
-// The exit status that reports a deployment in STATUS; unfinished ones report success.
+// The exit status that reports a deployment in STATUS; unfinished ones (and one
+// waiting for approval: delivered, as asked) report success.
 inline int exit_status_for_deployment(std::string_view status) {
   if (status == "failed") return kExitFailure;
   if (status == "cancelled" || status == "interrupted" || status == "superseded") return kExitCancelled;

@@ -3,6 +3,7 @@
 #include "deploy/health_check.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -212,6 +213,49 @@ HealthResult wait_healthy(const HealthProbe& probe, milliseconds timeout,
   std::string detail = "timed out after " + format_duration(timeout);
   if (last) detail += " (last attempt: " + last->detail + ")";
   return {false, std::move(detail)};
+}
+
+util::Expected<HealthProbe> probe_for_url(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme)) return util::unexpected("health URL " + std::string(url) + ": only http:// is supported");
+  std::string_view rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  const std::string host_header(authority);
+  HealthProbe probe;
+  probe.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  std::string host;
+  int port = 80;
+  if (authority.starts_with("[")) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return util::unexpected("health URL " + std::string(url) + ": unclosed [");
+    host = std::string(authority.substr(1, close - 1));
+    authority.remove_prefix(close + 1);
+    if (authority.starts_with(":")) port = std::atoi(std::string(authority.substr(1)).c_str());
+  } else {
+    const auto colon = authority.rfind(':');
+    host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = std::atoi(std::string(authority.substr(colon + 1)).c_str());
+  }
+  if (host.empty() || port <= 0 || port > 65535) {
+    return util::unexpected("health URL " + std::string(url) + ": expected http://HOST[:PORT]/PATH");
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+    return util::unexpected("health URL " + std::string(url) + ": cannot resolve " + host + ": " + ::gai_strerror(rc));
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* address = found->ai_family == AF_INET6
+                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
+                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
+  ::inet_ntop(found->ai_family, address, text, sizeof text);
+  ::freeaddrinfo(found);
+  probe.host = text;
+  probe.port = port;
+  probe.host_header = host_header;
+  return probe;
 }
 
 }  // namespace slipway::deploy

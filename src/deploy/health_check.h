@@ -7,6 +7,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "util/expected.h"
 
 namespace slipway::deploy {
 
@@ -22,6 +25,10 @@ struct HealthResult {
   std::string detail;  // "HTTP 200 from /healthz", "HTTP 500 from /healthz", "connection refused",
                        // "timed out after 30s", "stopped: the process exited with status 1"
 };
+
+// A probe for an `http://HOST[:PORT]/PATH` URL (ssh targets' `health:`), HOST resolved to an
+// address now; the Host header keeps the name. Only plain http: the probe speaks no TLS.
+util::Expected<HealthProbe> probe_for_url(std::string_view url);
 
 // One attempt: connect, send the request, read the status line, all within TIMEOUT.
 HealthResult probe_once(const HealthProbe& probe, std::chrono::milliseconds timeout);

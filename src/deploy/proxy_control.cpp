@@ -60,17 +60,21 @@ std::string ProxyControl::url(const std::string& app, const std::string& environ
   return "http://" + host + (port == "80" ? "" : ":" + port) + "/";
 }
 
-std::string ProxyControl::static_root(const store::Release& release) {
-  if (auto it = static_roots_.find(release.id); it != static_roots_.end()) return it->second;
-  std::string root;
+const ProxyControl::ReleaseFacts& ProxyControl::facts(const store::Release& release) {
+  if (auto it = facts_.find(release.id); it != facts_.end()) return it->second;
+  ReleaseFacts facts;
   auto plan = read_release_plan(release.dir);
   if (plan && !plan->app.static_root.empty()) {
-    root = (std::filesystem::path(release.dir) / plan->app.static_root).lexically_normal().string();
+    facts.static_root = (std::filesystem::path(release.dir) / plan->app.static_root).lexically_normal().string();
   } else if (!plan) {
     spdlog::warn("release {} of project {}: {}", release.number, release.project_id, plan.error());
   }
-  static_roots_[release.id] = root;
-  return root;
+  if (plan) {
+    for (const auto& environment : plan->pipeline.environments) {
+      if (environment.target != pipeline::Target::local) facts.remote_environments.insert(environment.name);
+    }
+  }
+  return facts_[release.id] = std::move(facts);
 }
 
 std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
@@ -82,6 +86,9 @@ std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
     auto project = store.find_project(live.project_id);
     auto release = store.find_release(live.release_id);
     if (!project || !release) continue;
+    // Environments on other machines (ssh hosts) are not served by this nginx.
+    const auto& release_facts = facts(*release);
+    if (release_facts.remote_environments.count(live.environment)) continue;
     std::vector<store::LiveRelease> of_app;
     for (const auto& other : all_live) {
       if (other.project_id == live.project_id) of_app.push_back(other);
@@ -98,7 +105,7 @@ std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
         if (project_id == live.project_id) site.server_names.push_back(domain);
       }
     }
-    site.static_root = static_root(*release);
+    site.static_root = release_facts.static_root;
     for (const auto& instance : instances) {
       if (instance.deployment_id == live.deployment_id && instance.process == "web") {
         site.upstream_ports.push_back(instance.port);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,12 +38,16 @@ class ProxyControl {
   std::vector<proxy::Site> sites(store::Store& store);
 
  private:
-  std::string static_root(const store::Release& release);
+  struct ReleaseFacts {
+    std::string static_root;                   // the directory nginx serves ("" = proxied)
+    std::set<std::string> remote_environments;  // environments whose target is not local
+  };
+  const ReleaseFacts& facts(const store::Release& release);
 
   std::mutex mutex_;
   proxy::NginxProxy proxy_;
   store::HomeLayout layout_;
-  std::map<store::Id, std::string> static_roots_;  // release id -> directory nginx serves ("" = proxied)
+  std::map<store::Id, ReleaseFacts> facts_;  // by release id: what its slipway.yml and app plan say
 };
 
 // NAME as a host name label: lower case, '_' as '-'.

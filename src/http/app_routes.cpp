@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "deploy/app_config.h"
+#include "deploy/ssh_identity.h"
+#include "pipeline/host_address.h"
 #include "http/api_routes.h"
 #include "http/deploy_views.h"
 #include "http/json_views.h"
@@ -43,7 +46,38 @@ std::string checked_environment(const std::string& environment) {
 
 json deployment_view(ServerContext& context, const store::Deployment& d) {
   auto project = context.store.find_project(d.project_id);
-  return deployment_json(d, project ? environment_url(context.store, *project, d.environment, context.proxy) : "");
+  auto view = deployment_json(d, project ? environment_url(context.store, *project, d.environment, context.proxy) : "");
+  auto hosts = context.store.list_deployment_hosts(d.id);
+  if (!hosts.empty()) {
+    view["hosts"] = deployment_hosts_json(hosts);
+    view["url"] = "";  // served by the hosts, not by Slipway's nginx
+  }
+  return view;
+}
+
+std::string token_name(const std::optional<store::Token>& token) { return token ? token->name : "anonymous"; }
+
+// The app's ssh identity: its public key (made on first use) and the host keys it pinned.
+Response ssh_key(ServerContext& context, const Request& request, const store::Project& project,
+                 const std::vector<std::string>& segments) {
+  auto identity = deploy::ensure_ssh_identity(context.layout, project.name);
+  if (segments.size() == 5 && segments[3] == "known-hosts") {
+    require_method(request, {verb::delete_});
+    auto address = pipeline::parse_host_address(segments[4]);
+    if (!address) throw HttpError{400, address.error()};
+    deploy::forget_host_key(identity, address->host, address->port);
+    return json_response(200, {{"forgotten", segments[4]}});
+  }
+  if (segments.size() != 3) throw HttpError{404, "no such resource"};
+  require_method(request, {verb::get});
+  json known = json::array();
+  std::ifstream in(identity.known_hosts);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') known.push_back(line);
+  }
+  return json_response(200, {{"app", project.name},
+                             {"public_key", deploy::public_key(identity)},
+                             {"known_hosts", std::move(known)}});
 }
 
 Response created(ServerContext& context, util::Expected<store::Deployment> deployment) {
@@ -250,8 +284,15 @@ std::optional<Response> handle_app_api(ServerContext& context, const Request& re
     require_method(request, {verb::get});
     context.auth.require(auth, Role::viewer);
     auto live = context.store.list_live();
+    auto environment = checked_environment(request.query_value("environment").value_or(""));
+    const auto held = environment.empty() ? std::vector<store::HostRelease>{}
+                                          : context.store.list_host_releases(project.id, environment);
     json list = json::array();
-    for (const auto& release : context.store.list_releases(project.id)) list.push_back(release_json(release, live));
+    for (const auto& release : context.store.list_releases(project.id)) {
+      auto view = release_json(release, live);
+      if (!held.empty()) view["hosts"] = host_releases_json(release, held);
+      list.push_back(std::move(view));
+    }
     return json_response(200, {{"releases", std::move(list)}});
   }
   if (n == 3 && what == "deployments") {
@@ -280,6 +321,22 @@ std::optional<Response> handle_app_api(ServerContext& context, const Request& re
     auto body = parse_body(request);
     return created(context, context.deployments.rollback(project, checked_environment(string_field(body, "environment")),
                                                          int_field(body, "to")));
+  }
+  if (n == 3 && (what == "approve" || what == "reject")) {
+    require_method(request, {verb::post});
+    auto token = context.auth.require(auth, Role::deployer);
+    auto body = parse_body(request);
+    auto environment = checked_environment(string_field(body, "environment"));
+    if (environment.empty()) throw HttpError{400, "'environment' is required"};
+    auto done = what == "approve"
+                    ? context.deployments.approve(project, environment, token_name(token))
+                    : context.deployments.reject(project, environment, token_name(token), string_field(body, "reason"));
+    if (!done) throw HttpError{409, done.error()};
+    return json_response(200, deployment_view(context, *done));
+  }
+  if (what == "ssh-key" && (n == 3 || n == 5)) {
+    context.auth.require(auth, n == 3 ? Role::viewer : Role::admin);
+    return ssh_key(context, request, project, segments);
   }
   if (what == "config" && n <= 4) {
     if (n == 4) {

@@ -52,7 +52,28 @@ json deployment_json(const store::Deployment& d, const std::string& url) {
           {"created_at", time_or_null(d.created_at)},
           {"started_at", time_or_null(d.started_at)},
           {"finished_at", time_or_null(d.finished_at)},
+          {"approved_by", d.approved_by.empty() ? json(nullptr) : json(d.approved_by)},
           {"url", url}};
+}
+
+json deployment_hosts_json(const std::vector<store::DeploymentHost>& hosts) {
+  json list = json::array();
+  for (const auto& h : hosts) {
+    list.push_back({{"host", h.host},
+                    {"status", h.status},
+                    {"detail", h.detail},
+                    {"bytes_sent", h.bytes_sent},
+                    {"updated_at", time_or_null(h.updated_at)}});
+  }
+  return list;
+}
+
+json host_releases_json(const store::Release& release, const std::vector<store::HostRelease>& held) {
+  json list = json::array();
+  for (const auto& h : held) {
+    if (h.release_id == release.id) list.push_back({{"host", h.host}, {"live", h.live}});
+  }
+  return list;
 }
 
 json instance_json(const store::Instance& instance, int release_number) {

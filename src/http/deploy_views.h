@@ -12,6 +12,9 @@ namespace slipway::http {
 
 nlohmann::json release_json(const store::Release& release, const std::vector<store::LiveRelease>& live);
 nlohmann::json deployment_json(const store::Deployment& deployment, const std::string& url);
+// ssh environments: how each host fared in a deployment; which hosts hold RELEASE.
+nlohmann::json deployment_hosts_json(const std::vector<store::DeploymentHost>& hosts);
+nlohmann::json host_releases_json(const store::Release& release, const std::vector<store::HostRelease>& held);
 nlohmann::json instance_json(const store::Instance& instance, int release_number);
 // The app with each environment's live release and state.
 nlohmann::json app_json(store::Store& store, const store::Project& project, const deploy::ProxyControl& proxy);

@@ -112,9 +112,10 @@ std::string DeploymentEventStream::next_payload() {
   }
   if (view != last_sent_) {
     last_sent_ = view;
-    out += format_sse_event(store::is_finished(deployment->status) ? "end" : "deployment", view,
-                            std::to_string(offset_));
-    ended_ = store::is_finished(deployment->status);
+    // A deployment waiting for approval has nothing more to say until someone acts on it.
+    const bool ends = store::is_finished(deployment->status) || deployment->status == store::DeploymentStatus::waiting;
+    out += format_sse_event(ends ? "end" : "deployment", view, std::to_string(offset_));
+    ended_ = ends;
   }
   return out;
 }

@@ -116,7 +116,7 @@ util::Expected<AppPlan> python_plan(const std::string& dir, std::string_view why
   AppPlan plan;
   plan.type = AppType::python;
   plan.processes.push_back(
-      {"web", "gunicorn --bind 127.0.0.1:$PORT --workers 2 --access-logfile - " + target});
+      {"web", "gunicorn --bind ${HOST:-127.0.0.1}:$PORT --workers 2 --access-logfile - " + target});
   plan.description = "Python WSGI app (" + (*entry)->file + ") -> gunicorn " + target;
   return plan;
 }

@@ -120,7 +120,7 @@ TEST_F(AppDetectionTest, PythonAppPyServesApp) {
   ASSERT_EQ(plan.processes.size(), 1u);
   EXPECT_EQ(plan.processes[0].name, "web");
   EXPECT_EQ(plan.processes[0].command,
-            "gunicorn --bind 127.0.0.1:$PORT --workers 2 --access-logfile - app:app");
+            "gunicorn --bind ${HOST:-127.0.0.1}:$PORT --workers 2 --access-logfile - app:app");
   EXPECT_EQ(plan.description, "Python WSGI app (app.py) -> gunicorn app:app");
   EXPECT_TRUE(plan.build_commands.empty());
   EXPECT_TRUE(plan.static_root.empty());
@@ -131,7 +131,7 @@ TEST_F(AppDetectionTest, PythonWsgiPyWinsAndItsApplicationIsFound) {
   write("wsgi.py", "from app import make\n\napplication = make()\n");
   AppPlan plan = detect();
   EXPECT_EQ(plan.processes[0].command,
-            "gunicorn --bind 127.0.0.1:$PORT --workers 2 --access-logfile - wsgi:application");
+            "gunicorn --bind ${HOST:-127.0.0.1}:$PORT --workers 2 --access-logfile - wsgi:application");
   EXPECT_EQ(plan.description, "Python WSGI app (wsgi.py) -> gunicorn wsgi:application");
 }
 

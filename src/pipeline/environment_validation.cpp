@@ -30,7 +30,7 @@ const TargetKey target_keys[] = {
     {"shared", {Target::ssh}},
     {"release_host", {Target::ssh}},
     {"registry", {Target::docker, Target::compose, Target::kubernetes}},
-    {"port", {Target::docker, Target::compose}},
+    {"port", {Target::ssh, Target::docker, Target::compose}},
     {"docker_host", {Target::docker, Target::compose}},
     {"compose_file", {Target::compose}},
     {"manifests", {Target::kubernetes}},

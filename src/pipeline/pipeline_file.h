@@ -79,7 +79,7 @@ struct Environment {
   std::string release_host;
   // docker / compose
   std::string registry;
-  int port = 0;
+  int port = 0;                         // docker/compose: the container's port; ssh: the app's PORT on each host
   std::string docker_host;
   std::string compose_file;
   // kubernetes

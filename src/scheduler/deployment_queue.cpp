@@ -11,6 +11,7 @@
 
 #include "deploy/release_directory.h"
 #include "deploy/release_plan.h"
+#include "deploy/ssh_deployment.h"
 #include "exec/instance_control.h"
 #include "exec/instance_spec.h"
 #include "store/sqlite_store.h"
@@ -23,6 +24,9 @@ namespace {
 
 using store::DeploymentStatus;
 using namespace std::chrono_literals;
+
+// The targets this version of slipway deploys to.
+bool deployable(pipeline::Target target) { return target == pipeline::Target::local || target == pipeline::Target::ssh; }
 
 bool branch_deploys(const pipeline::Environment& environment, const store::Project& project, const std::string& branch) {
   const std::string& wanted = environment.branch.empty() ? project.default_branch : environment.branch;
@@ -173,17 +177,13 @@ void DeploymentQueue::run_succeeded(const store::Run& run, const store::Project&
   spdlog::info("run {}: release {} of {} made", run.id, release.number, project.name);
 
   for (const auto* environment : targets) {
-    if (environment->target != pipeline::Target::local) {
+    if (!deployable(environment->target)) {
       auto deployment = enqueue(project, environment->name, release.id, "deploy", run.trigger);
       deployment.status = DeploymentStatus::failed;
       deployment.reason = fmt::format("target '{}' is not supported by this version of slipway yet",
                                       pipeline::target_name(environment->target));
       deployment.finished_at = util::now_ms();
       store_.update_deployment(deployment);
-      continue;
-    }
-    if (environment->manual_approval) {
-      spdlog::info("run {}: {} needs a manual approval; not deployed", run.id, environment->name);
       continue;
     }
     enqueue(project, environment->name, release.id, "deploy", run.trigger);
@@ -201,9 +201,9 @@ util::Expected<std::string> DeploymentQueue::default_environment(const store::Pr
   auto plan = deploy::read_release_plan(releases.front().dir);
   if (!plan) return util::unexpected(plan.error());
   for (const auto& environment : plan->pipeline.environments) {
-    if (environment.target == pipeline::Target::local) return environment.name;
+    if (deployable(environment.target)) return environment.name;
   }
-  return util::unexpected("the newest release's slipway.yml has no environment with target: local");
+  return util::unexpected("the newest release's slipway.yml has no environment with target: local or ssh");
 }
 
 util::Expected<store::Deployment> DeploymentQueue::deploy_release(const store::Project& project, std::string environment,
@@ -225,9 +225,38 @@ util::Expected<store::Deployment> DeploymentQueue::deploy_release(const store::P
   if (!std::filesystem::is_directory(release->dir)) {
     return util::unexpected(fmt::format("release {} was pruned: its files are gone", release->number));
   }
-  auto deployment = enqueue(project, environment, release->id, "deploy", trigger);
+  // Deploying by hand is a person's decision: it needs no second approval.
+  auto deployment = enqueue(project, environment, release->id, "deploy", trigger, "deployed by hand");
   pump();
   return *store_.find_deployment(deployment.id);
+}
+
+util::Expected<store::Deployment> DeploymentQueue::approve(const store::Project& project, const std::string& environment,
+                                                           const std::string& by) {
+  auto waiting = store_.list_deployments({project.id, environment, DeploymentStatus::waiting, 1});
+  if (waiting.empty()) return util::unexpected("nothing is waiting for approval in " + project.name + " " + environment);
+  auto deployment = waiting.front();
+  deployment.status = DeploymentStatus::queued;
+  deployment.approved_by = by;
+  deployment.reason.clear();
+  store_.update_deployment(deployment);
+  spdlog::info("deployment {} approved by {}", deployment.id, by);
+  pump();
+  return *store_.find_deployment(deployment.id);
+}
+
+util::Expected<store::Deployment> DeploymentQueue::reject(const store::Project& project, const std::string& environment,
+                                                          const std::string& by, const std::string& why) {
+  auto waiting = store_.list_deployments({project.id, environment, DeploymentStatus::waiting, 1});
+  if (waiting.empty()) return util::unexpected("nothing is waiting for approval in " + project.name + " " + environment);
+  auto deployment = waiting.front();
+  deployment.status = DeploymentStatus::cancelled;
+  deployment.approved_by = by;
+  deployment.reason = "rejected by " + by + (why.empty() ? "" : ": " + why);
+  deployment.finished_at = util::now_ms();
+  store_.update_deployment(deployment);
+  spdlog::info("deployment {} {}", deployment.id, deployment.reason);
+  return deployment;
 }
 
 util::Expected<store::Deployment> DeploymentQueue::rollback(const store::Project& project, std::string environment, int to) {
@@ -317,6 +346,12 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
       return util::unexpected("app '" + project.name + "' is being deployed; wait for its deployment to end");
     }
   }
+  for (auto deployment : store_.list_deployments({project.id, std::nullopt, DeploymentStatus::waiting, 1000})) {
+    deployment.status = DeploymentStatus::cancelled;
+    deployment.reason = "the app was deleted";
+    deployment.finished_at = util::now_ms();
+    store_.update_deployment(deployment);
+  }
   std::vector<std::string> dirs;
   for (const auto& instance : store_.list_instances(project.id, true)) dirs.push_back(instance.dir);
   exec::stop_instances(dirs, services_.settings.stop_grace + 5s);
@@ -330,8 +365,17 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
 }
 
 store::Deployment DeploymentQueue::enqueue(const store::Project& project, const std::string& environment,
-                                           store::Id release_id, const std::string& kind, const std::string& trigger) {
+                                           store::Id release_id, const std::string& kind, const std::string& trigger,
+                                           const std::string& approved_by) {
+  // A newer deployment replaces one that waits for approval: approving must never put back an older release.
+  for (auto waiting : store_.list_deployments({project.id, environment, DeploymentStatus::waiting, 100})) {
+    waiting.status = DeploymentStatus::superseded;
+    waiting.reason = "a newer deployment to " + environment + " was queued";
+    waiting.finished_at = util::now_ms();
+    store_.update_deployment(waiting);
+  }
   store::Deployment deployment;
+  deployment.approved_by = approved_by;
   deployment.project_id = project.id;
   deployment.environment = environment;
   deployment.release_id = release_id;
@@ -368,8 +412,13 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
     try {
       auto store = store::SqliteStore::open(database_path_);
       if (!store) throw util::Error(store.error());
-      deploy::LocalDeployment local(services_, **store, deployment, stopping_);
-      auto done = local.run();
+      std::unique_ptr<deploy::DeploymentRun> run;
+      if (target_of(deployment) == pipeline::Target::ssh) {
+        run = std::make_unique<deploy::SshDeployment>(services_, **store, deployment, stopping_);
+      } else {
+        run = std::make_unique<deploy::LocalDeployment>(services_, **store, deployment, stopping_);
+      }
+      auto done = run->run();
       spdlog::info("deployment {} {}{}{}", done.id, store::to_string(done.status), done.reason.empty() ? "" : ": ",
                    done.reason.substr(0, done.reason.find('\n')));
     } catch (const std::exception& e) {
@@ -378,6 +427,17 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
     boost::asio::post(io_, [this, id] { finished(id); });
   });
   workers_[id] = std::move(worker);
+}
+
+// The target of DEPLOYMENT's environment in its release's slipway.yml (local when unreadable:
+// LocalDeployment then reports what is wrong).
+pipeline::Target DeploymentQueue::target_of(const store::Deployment& deployment) {
+  auto release = store_.find_release(deployment.release_id);
+  if (!release) return pipeline::Target::local;
+  auto plan = deploy::read_release_plan(release->dir);
+  if (!plan) return pipeline::Target::local;
+  const auto* environment = deploy::find_environment(*plan, deployment.environment);
+  return environment ? environment->target : pipeline::Target::local;
 }
 
 void DeploymentQueue::finished(store::Id deployment_id) {
@@ -407,8 +467,8 @@ void DeploymentQueue::promote_after(const store::Deployment& deployment) {
   auto plan = deploy::read_release_plan(release->dir);
   if (!plan) return;
   for (const auto& environment : plan->pipeline.environments) {
-    if (environment.after != deployment.environment || environment.target != pipeline::Target::local) continue;
-    if (environment.manual_approval) continue;  // promotion by approval comes with the approval gate
+    if (environment.after != deployment.environment || !deployable(environment.target)) continue;
+    // Exactly this release; with `approval: manual` it is delivered and then waits.
     enqueue(*project, environment.name, release->id, "deploy", "promotion");
   }
 }

@@ -46,6 +46,12 @@ class DeploymentQueue {
   // Queues a deployment of release NUMBER (0: the newest) to ENVIRONMENT (empty: the default one).
   util::Expected<store::Deployment> deploy_release(const store::Project& project, std::string environment, int number,
                                                    const std::string& trigger);
+  // Sends the deployment waiting for approval in ENVIRONMENT on its way (BY: the token's name),
+  // or ends it as cancelled ("rejected by BY: WHY").
+  util::Expected<store::Deployment> approve(const store::Project& project, const std::string& environment,
+                                            const std::string& by);
+  util::Expected<store::Deployment> reject(const store::Project& project, const std::string& environment,
+                                           const std::string& by, const std::string& why);
   // Queues a rollback to release TO (0: the one live before the current one).
   util::Expected<store::Deployment> rollback(const store::Project& project, std::string environment, int to);
   // After a config change: a release of the live code with config version
@@ -71,7 +77,8 @@ class DeploymentQueue {
   struct Worker;
 
   store::Deployment enqueue(const store::Project& project, const std::string& environment, store::Id release_id,
-                            const std::string& kind, const std::string& trigger);
+                            const std::string& kind, const std::string& trigger, const std::string& approved_by = "");
+  pipeline::Target target_of(const store::Deployment& deployment);
   std::optional<store::Release> headed_for(store::Id project_id, const std::string& environment);
   store::Release with_config(const store::Release& base, int version);
   void pump();

@@ -1,0 +1,47 @@
+#include "cli/host_commands.h"
+
+#include <iostream>
+#include <memory>
+
+#include "cli/exit_status.h"
+#include "exec/host_activation.h"
+
+namespace slipway::cli {
+
+namespace {
+
+struct HostOptions {
+  std::string root;
+  std::string release;
+  int grace_ms = 10000;
+};
+
+}  // namespace
+
+void add_host_commands(CLI::App& app) {
+  auto options = std::make_shared<HostOptions>();
+  CLI::App* host = app.add_subcommand("host", "Host side of ssh deployments (run by slipway over ssh)")->group("");
+  host->require_subcommand(1);
+
+  CLI::App* activate = host->add_subcommand("activate", "Stop the instances under ROOT, start release NAME's");
+  activate->add_option("ROOT", options->root, "Deploy path")->required();
+  activate->add_option("NAME", options->release, "Release directory name")->required();
+  activate->callback([options] {
+    for (const auto& line : exec::activate_on_host("/proc/self/exe", options->root, options->release)) {
+      std::cout << line << "\n";
+    }
+  });
+
+  CLI::App* stop = host->add_subcommand("stop", "Stop every instance under ROOT");
+  stop->add_option("ROOT", options->root, "Deploy path")->required();
+  stop->add_option("--grace-ms", options->grace_ms, "SIGTERM -> SIGKILL");
+  stop->callback([options] { exec::stop_on_host(options->root, std::chrono::milliseconds(options->grace_ms)); });
+
+  CLI::App* status = host->add_subcommand("status", "One line per instance under ROOT");
+  status->add_option("ROOT", options->root, "Deploy path")->required();
+  status->callback([options] {
+    for (const auto& line : exec::status_on_host(options->root)) std::cout << line << "\n";
+  });
+}
+
+}  // namespace slipway::cli

@@ -1,0 +1,569 @@
+#include "deploy/ssh_deployment.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "deploy/health_check.h"
+#include "deploy/release_directory.h"
+#include "deploy/remote_command.h"
+#include "exec/host_activation.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace slipway::deploy {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// The host side is plain POSIX sh (plus GNU mv -T): every value arrives as
+// "$1", "$2", ...; these scripts are the only code that runs there.
+constexpr const char* kPrepareScript = R"sh(set -e
+root=$1
+mkdir -p "$root/releases" "$root/shared" "$root/.slipway/releases" "$root/.slipway/bin"
+cd "$root"
+if [ -L current ]; then echo "current $(readlink current)"; fi
+for d in releases/*; do if [ -d "$d" ]; then echo "release ${d#releases/}"; fi; done
+if [ -f .slipway/bin/slipway ]; then echo "binary $(cksum < .slipway/bin/slipway)"; fi
+exit 0)sh";
+
+// stdin: the env file (its size is $3), then the activation file.
+constexpr const char* kInstallScript = R"sh(set -e
+root=$1; name=$2; size=$3; shift 3
+umask 077
+dd bs=1 count="$size" of="$root/.slipway/releases/$name.env" 2>/dev/null
+cat > "$root/.slipway/releases/$name.json"
+umask 022
+for entry in "$@"; do
+  case "$entry" in
+    */) entry=${entry%/}; mkdir -p "$root/shared/$entry" ;;
+    *) mkdir -p "$(dirname "$root/shared/$entry")"; [ -e "$root/shared/$entry" ] || : > "$root/shared/$entry" ;;
+  esac
+  rm -rf "$root/releases/$name/$entry"
+  mkdir -p "$(dirname "$root/releases/$name/$entry")"
+  ln -s "$root/shared/$entry" "$root/releases/$name/$entry"
+done)sh";
+
+constexpr const char* kInReleaseScript = R"sh(set -e
+root=$1; name=$2; command=$3
+cd "$root/releases/$name"
+. "$root/.slipway/releases/$name.env"
+exec sh -e -c "$command")sh";
+
+constexpr const char* kSwitchScript = R"sh(set -e
+cd "$1"
+if [ -z "$2" ]; then rm -f current; exit 0; fi
+ln -sfn "releases/$2" .current.tmp
+mv -T .current.tmp current)sh";
+
+constexpr const char* kInCurrentScript = R"sh(set -e
+root=$1; name=$2; command=$3
+cd "$root/current"
+. "$root/.slipway/releases/$name.env"
+exec sh -e -c "$command")sh";
+
+constexpr const char* kPruneScript = R"sh(set -e
+root=$1; shift
+for name in "$@"; do
+  rm -rf "$root/releases/$name" "$root/.slipway/releases/$name.env" "$root/.slipway/releases/$name.json" \
+    "$root/.slipway/instances/$name"
+done)sh";
+
+// The number in "12-abc1234", or 0.
+int release_number_of(const std::string& name) { return std::atoi(name.c_str()); }
+
+std::string replace_all(std::string text, std::string_view from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// "cksum < FILE" prints "CRC SIZE".
+std::string local_checksum(const std::string& file) {
+  util::CapturedCommand cksum;
+  cksum.argv = {"cksum", file};
+  cksum.timeout = 30s;
+  auto result = util::run_captured(cksum);
+  if (!result.ok()) throw util::Error("cksum " + file + ": " + result.output);
+  std::istringstream in(result.output);
+  std::string crc, size;
+  in >> crc >> size;
+  return crc + " " + size;
+}
+
+}  // namespace
+
+SshDeployment::SshDeployment(DeployServices& services, store::Store& store, store::Deployment deployment,
+                             const std::atomic<bool>& stopping)
+    : DeploymentRun(services, store, std::move(deployment), stopping) {}
+
+int SshDeployment::app_port() const { return environment_->port > 0 ? environment_->port : 8000; }
+
+void SshDeployment::say(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  log_->line(line);
+}
+
+void SshDeployment::say_output(const std::string& text) {
+  if (text.empty()) return;
+  std::lock_guard lock(mutex_);
+  log_->output(text.back() == '\n' ? text : text + "\n");
+}
+
+void SshDeployment::record(Host& host, const std::string& status, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  host.record.status = status;
+  host.record.detail = util::mask_secrets(detail, secrets_);
+  store_.save_deployment_host(host.record);
+}
+
+void SshDeployment::on_each(const std::vector<Host*>& hosts, const std::function<void(Host&)>& work) {
+  std::vector<std::string> failures(hosts.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        work(*hosts[i]);
+      } catch (const DeployFailure& failure) {
+        failures[i] = failure.reason;
+      } catch (const DeployInterrupted&) {
+        failures[i] = hosts[i]->ssh->label() + ": interrupted";
+      } catch (const std::exception& e) {
+        failures[i] = hosts[i]->ssh->label() + ": " + e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  if (stopping_) throw DeployInterrupted{};
+  std::string reason;
+  for (const auto& failure : failures) {
+    if (failure.empty()) continue;
+    reason += (reason.empty() ? "" : "; ") + failure;
+  }
+  if (!reason.empty()) throw DeployFailure(reason);
+}
+
+void SshDeployment::execute() {
+  if (environment_->target != pipeline::Target::ssh) {
+    throw DeployFailure(fmt::format("environment '{}' has target: {}, not ssh", deployment_.environment,
+                                    pipeline::target_name(environment_->target)));
+  }
+  release_name_ = release_dir_name(release_.number, release_.commit);
+  identity_ = ensure_ssh_identity(services_.layout, project_.name);
+  env_text_ = env_file();
+  activation_text_ = activation_json();
+  for (const auto& label : environment_->hosts) {
+    auto address = pipeline::parse_host_address(label);
+    if (!address) throw DeployFailure("host " + label + ": " + address.error());
+    Host host;
+    host.ssh = std::make_unique<SshHost>(label, *address, identity_);
+    host.record.deployment_id = deployment_.id;
+    host.record.host = label;
+    hosts_.push_back(std::move(host));
+  }
+  std::vector<Host*> all;
+  for (auto& host : hosts_) all.push_back(&host);
+  for (auto* host : all) record(*host, "pending", "");
+
+  if (supervised() && !plan_.app.processes.empty()) {
+    std::error_code ec;
+    local_binary_ = std::filesystem::read_symlink(services_.settings.self_binary, ec).string();
+    if (ec || local_binary_.empty()) local_binary_ = services_.settings.self_binary;
+    if (!std::filesystem::is_regular_file(local_binary_)) {
+      throw DeployFailure("cannot copy slipway to the hosts: " + local_binary_ +
+                          " is gone (was slipway upgraded? restart the daemon)");
+    }
+  }
+
+  connect();
+  say(fmt::format("delivering release {} to {} host(s) in {}", release_.number, hosts_.size(), root()));
+  on_each(all, [this](Host& host) { deliver(host); });
+  if (environment_->manual_approval && deployment_.approved_by.empty() && deployment_.kind == "deploy") {
+    say("approval: manual: release " + std::to_string(release_.number) +
+        " is on every host, nothing switched; waiting until someone runs `slipway approve " + project_.name + " " +
+        deployment_.environment + "`");
+    park();
+    return;
+  }
+  if (plan_.app.release_command && deployment_.kind != "rollback" && deployment_.kind != "scale") {
+    run_release_command();
+  }
+  if (stopping_) throw DeployInterrupted{};
+
+  const std::size_t batch = static_cast<std::size_t>(std::max(1, environment_->batch));
+  for (std::size_t first = 0; first < all.size(); first += batch) {
+    std::vector<Host*> group(all.begin() + static_cast<long>(first),
+                             all.begin() + static_cast<long>(std::min(all.size(), first + batch)));
+    on_each(group, [this](Host& host) { activate(host); });
+  }
+
+  store::LiveRelease live;
+  live.project_id = project_.id;
+  live.environment = deployment_.environment;
+  live.deployment_id = deployment_.id;
+  live.release_id = release_.id;
+  live.previous_release_id = previous_ ? previous_->release_id : 0;
+  live.since = util::now_ms();
+  {
+    std::lock_guard lock(mutex_);
+    store_.set_live(live);
+  }
+  say(fmt::format("release {} is live on {} host(s)", release_.number, hosts_.size()));
+  for (auto* host : all) {
+    try {
+      prune(*host);
+    } catch (const std::exception& e) {
+      say(std::string("warning: pruning on ") + host->ssh->label() + ": " + e.what());
+    }
+  }
+}
+
+// Every host must answer (and show the key pinned for it) before anything is copied or switched.
+void SshDeployment::connect() {
+  std::vector<Host*> all;
+  for (auto& host : hosts_) all.push_back(&host);
+  const std::string known_before = read_text(identity_.known_hosts);
+  std::vector<std::string> unreachable;
+  std::mutex unreachable_mutex;
+  on_each(all, [&](Host& host) {
+    auto result = host.ssh->script(kPrepareScript, {root()}, 30s, &stopping_);
+    if (!result.ok()) {
+      auto why = host.ssh->describe_failure(result);
+      record(host, result.exit_code == 255 ? "unreachable" : "failed", why);
+      std::lock_guard lock(unreachable_mutex);
+      unreachable.push_back(why);
+      return;
+    }
+    std::istringstream lines(result.output);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("current ")) {
+        auto target = line.substr(8);
+        host.current = target.starts_with("releases/") ? target.substr(9) : target;
+      } else if (line.starts_with("release ")) {
+        host.releases.push_back(line.substr(8));
+      } else if (line.starts_with("binary ")) {
+        host.binary_checksum = line.substr(7);
+      }
+    }
+  });
+  if (!unreachable.empty()) {
+    std::string reason = "nothing was switched: ";
+    for (std::size_t i = 0; i < unreachable.size(); ++i) reason += (i ? "; " : "") + unreachable[i];
+    throw DeployFailure(reason);
+  }
+  const std::string known_after = read_text(identity_.known_hosts);
+  if (known_after.size() > known_before.size()) {
+    say("pinned the host key(s) seen for the first time:\n" + known_after.substr(known_before.size()));
+  }
+  for (const auto& host : hosts_) {
+    say(fmt::format("{}: reachable, current release {}", host.ssh->label(),
+                    host.current.empty() ? std::string("none") : host.current));
+  }
+}
+
+void SshDeployment::deliver(Host& host) {
+  const auto& ssh = *host.ssh;
+  const std::string target = root() + "/releases/" + release_name_;
+  const bool there = std::find(host.releases.begin(), host.releases.end(), release_name_) != host.releases.end();
+  bool recorded = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& held : store_.list_host_releases(project_.id, deployment_.environment)) {
+      recorded = recorded || (held.host == ssh.label() && held.release_id == release_.id);
+    }
+  }
+  if (there && recorded) {
+    record(host, "delivered", "already on the host");
+    return;
+  }
+  if (!local_binary_.empty()) {
+    static std::mutex checksum_mutex;
+    static std::map<std::string, std::string> checksums;
+    std::string checksum;
+    {
+      std::lock_guard lock(checksum_mutex);
+      auto& cached = checksums[local_binary_];
+      if (cached.empty()) cached = local_checksum(local_binary_);
+      checksum = cached;
+    }
+    if (checksum != host.binary_checksum) {
+      auto copied = ssh.rsync(local_binary_, root() + "/.slipway/bin/slipway", "", timeout(), &stopping_);
+      if (!copied.ok()) throw DeployFailure("copying slipway to " + ssh.describe_failure(copied));
+      say(ssh.label() + ": installed slipway in " + root() + "/.slipway/bin");
+    }
+  }
+  // Against what the host runs now, else its newest release: unchanged files become hard links.
+  std::string base = host.current;
+  if (base.empty() || base == release_name_) {
+    base.clear();
+    for (const auto& name : host.releases) {
+      if (name != release_name_ && release_number_of(name) > release_number_of(base)) base = name;
+    }
+  }
+  const std::string link_dest = base.empty() ? "" : root() + "/releases/" + base;
+  auto copied = ssh.rsync(release_.dir + "/", target + "/", link_dest, timeout(), &stopping_);
+  if (stopping_) throw DeployInterrupted{};
+  if (!copied.ok()) {
+    record(host, "failed", "rsync: " + ssh.describe_failure(copied));
+    throw DeployFailure("copying the release to " + ssh.describe_failure(copied));
+  }
+  host.record.bytes_sent = std::max(0LL, rsync_bytes_sent(copied.output));
+
+  std::vector<std::string> args = {root(), release_name_, std::to_string(env_text_.size())};
+  args.insert(args.end(), environment_->shared.begin(), environment_->shared.end());
+  auto installed = ssh.script(kInstallScript, args, 60s, &stopping_, env_text_ + activation_text_);
+  if (!installed.ok()) {
+    record(host, "failed", ssh.describe_failure(installed));
+    throw DeployFailure("installing the release on " + ssh.describe_failure(installed));
+  }
+  host.releases.push_back(release_name_);
+  {
+    std::lock_guard lock(mutex_);
+    store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, false);
+  }
+  record(host, "delivered",
+         fmt::format("{} bytes sent{}", host.record.bytes_sent, base.empty() ? "" : ", unchanged files linked to " + base));
+  say(fmt::format("{}: release {} delivered ({} bytes sent)", ssh.label(), release_.number, host.record.bytes_sent));
+}
+
+void SshDeployment::run_release_command() {
+  Host* chosen = &hosts_.front();
+  for (auto& host : hosts_) {
+    if (host.ssh->label() == environment_->release_host) chosen = &host;
+  }
+  const auto& command = *plan_.app.release_command;
+  say("release command on " + chosen->ssh->label() + ": " + command);
+  auto result = chosen->ssh->script(kInReleaseScript, {root(), release_name_, command}, timeout(), &stopping_);
+  say_output(result.output);
+  if (stopping_) throw DeployInterrupted{};
+  if (!result.ok()) throw DeployFailure("release command failed on " + chosen->ssh->describe_failure(result));
+}
+
+void SshDeployment::activate(Host& host) {
+  const auto& ssh = *host.ssh;
+  auto switched = ssh.script(kSwitchScript, {root(), release_name_}, 60s, &stopping_);
+  if (!switched.ok()) {
+    record(host, "failed", ssh.describe_failure(switched));
+    throw DeployFailure("switching " + ssh.describe_failure(switched));
+  }
+  host.switched = true;
+  {
+    std::lock_guard lock(mutex_);
+    store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, true);
+  }
+  record(host, "switched", "current -> releases/" + release_name_);
+  try {
+    restart(host, release_name_);
+    check_health(host, release_name_);
+  } catch (const DeployFailure& failure) {
+    record(host, "failed", failure.reason);
+    throw;
+  }
+  record(host, "healthy", "release " + std::to_string(release_.number) + " serving");
+}
+
+void SshDeployment::restart(Host& host, const std::string& name) {
+  const auto& ssh = *host.ssh;
+  util::CapturedResult result;
+  if (!supervised()) {
+    say(ssh.label() + ": restart: " + environment_->restart);
+    result = ssh.script(kInCurrentScript, {root(), name, environment_->restart}, timeout(), &stopping_);
+  } else if (plan_.app.processes.empty()) {
+    say(ssh.label() + ": the release has no processes to run (a web server on the host serves " + root() +
+        "/current)");
+    return;
+  } else {
+    result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), name}, 120s, &stopping_);
+  }
+  if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
+  if (stopping_) throw DeployInterrupted{};
+  if (!result.ok()) throw DeployFailure("restart failed on " + ssh.describe_failure(result));
+}
+
+void SshDeployment::check_health(Host& host, const std::string& name) {
+  const auto& ssh = *host.ssh;
+  const auto& health = environment_->health;
+  auto stop_reason = [this]() -> std::optional<std::string> {
+    if (stopping_) return std::string("slipway is stopping");
+    return std::nullopt;
+  };
+  if (!health.command.empty()) {
+    const auto deadline = std::chrono::steady_clock::now() + health.timeout;
+    util::CapturedResult result;
+    for (int attempt = 0;; ++attempt) {
+      result = ssh.script(kInCurrentScript, {root(), name, health.command}, 30s, &stopping_);
+      if (result.ok() || stopping_ || std::chrono::steady_clock::now() >= deadline || result.exit_code == 255) break;
+      std::this_thread::sleep_for(attempt < 10 ? 200ms : 1s);
+    }
+    if (stopping_) throw DeployInterrupted{};
+    if (!result.ok()) throw DeployFailure("health check failed on " + ssh.describe_failure(result));
+    say(ssh.label() + ": healthy (" + health.command + ")");
+    return;
+  }
+  HealthProbe probe;
+  std::string what;
+  if (!health.url.empty()) {
+    const bool v6 = ssh.address().host.find(':') != std::string::npos;
+    std::string url = replace_all(health.url, "{host}", v6 ? "[" + ssh.address().host + "]" : ssh.address().host);
+    url = replace_all(url, "{port}", std::to_string(app_port()));
+    auto parsed = probe_for_url(url);
+    if (!parsed) throw DeployFailure(ssh.label() + ": " + parsed.error());
+    probe = *parsed;
+    what = "GET " + url;
+  } else if (supervised() && !plan_.app.processes.empty()) {
+    probe.host = ssh.address().host;
+    probe.port = app_port();
+    auto resolved = probe_for_url("http://" + (probe.host.find(':') != std::string::npos ? "[" + probe.host + "]" : probe.host) +
+                                  ":" + std::to_string(probe.port) + "/");
+    if (resolved) probe.host = resolved->host;
+    what = fmt::format("a TCP connection to {}:{}", ssh.address().host, probe.port);
+  } else {
+    say(ssh.label() + ": no health check configured; the restart command succeeded");
+    return;
+  }
+  auto result = wait_healthy(probe, health.timeout, stop_reason);
+  if (stopping_) throw DeployInterrupted{};
+  if (!result.healthy) throw DeployFailure("health check failed on " + ssh.label() + ": " + what + ": " + result.detail);
+  say(ssh.label() + ": healthy: " + result.detail);
+}
+
+void SshDeployment::abandon() {
+  std::vector<Host*> switched;
+  for (auto& host : hosts_) {
+    if (host.switched) switched.push_back(&host);
+  }
+  if (switched.empty()) return;
+  say(fmt::format("switching {} host(s) back to their previous release", switched.size()));
+  std::vector<std::thread> threads;
+  for (auto* host : switched) {
+    threads.emplace_back([this, host] {
+      try {
+        roll_back(*host);
+      } catch (const std::exception& e) {
+        say("warning: " + host->ssh->label() + ": could not switch back: " + e.what());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+}
+
+void SshDeployment::roll_back(Host& host) {
+  const auto& ssh = *host.ssh;
+  // Not bound to this deployment's stop: the old version must come back even while slipway stops.
+  auto switched = ssh.script(kSwitchScript, {root(), host.current}, 60s);
+  if (!switched.ok()) throw util::Error(ssh.describe_failure(switched));
+  host.switched = false;
+  const std::string failed = host.record.status == "failed" ? host.record.detail + "; " : "";
+  if (host.current.empty()) {
+    if (supervised()) ssh.run({root() + "/.slipway/bin/slipway", "host", "stop", root()}, 120s);
+    std::lock_guard lock(mutex_);
+    store_.remove_host_release(project_.id, deployment_.environment, ssh.label(), release_.id);
+  } else {
+    util::CapturedResult result;
+    if (!supervised()) {
+      result = ssh.script(kInCurrentScript, {root(), host.current, environment_->restart}, timeout());
+    } else if (!plan_.app.processes.empty()) {
+      result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), host.current}, 120s);
+    }
+    if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
+    // Back means serving again: wait for it like for a new release, but a failure now only warns.
+    try {
+      check_health(host, host.current);
+    } catch (const DeployFailure& failure) {
+      say("warning: after switching back: " + failure.reason);
+    } catch (const DeployInterrupted&) {
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& held : store_.list_host_releases(project_.id, deployment_.environment)) {
+      if (held.host == ssh.label() && held.release_number == release_number_of(host.current)) {
+        store_.record_host_release(project_.id, deployment_.environment, ssh.label(), held.release_id, true);
+      }
+    }
+  }
+  record(host, "rolled_back", failed + "switched back to " + (host.current.empty() ? "nothing" : host.current));
+  say(ssh.label() + ": switched back to " + (host.current.empty() ? std::string("nothing") : host.current));
+}
+
+// Keeps `keep` releases on the host, and always the live one and the one before it.
+void SshDeployment::prune(Host& host) {
+  std::vector<int> numbers;
+  std::set<int> protected_numbers = {release_.number, release_number_of(host.current)};
+  std::map<int, std::string> names;
+  for (const auto& name : host.releases) {
+    numbers.push_back(release_number_of(name));
+    names[release_number_of(name)] = name;
+  }
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  auto doomed = releases_to_prune(numbers, environment_->keep, protected_numbers);
+  if (doomed.empty()) return;
+  std::vector<std::string> args = {root()};
+  for (int number : doomed) args.push_back(names[number]);
+  auto result = host.ssh->script(kPruneScript, args, 120s);
+  if (!result.ok()) throw util::Error(host.ssh->describe_failure(result));
+  std::lock_guard lock(mutex_);
+  for (const auto& held : store_.list_host_releases(project_.id, deployment_.environment)) {
+    if (held.host == host.ssh->label() &&
+        std::find(doomed.begin(), doomed.end(), held.release_number) != doomed.end()) {
+      store_.remove_host_release(project_.id, deployment_.environment, held.host, held.release_id);
+    }
+  }
+  log_->line(fmt::format("{}: pruned {} old release(s)", host.ssh->label(), doomed.size()));
+}
+
+// What the app sees on a host: no PATH of ours (the host has its own), HOST=0.0.0.0 so that a
+// detected server listens beyond the host's loopback, the app's config last so that it wins.
+std::vector<std::string> SshDeployment::app_env(bool with_port) const {
+  std::vector<std::string> env = {"SLIPWAY_APP=" + project_.name, "SLIPWAY_ENVIRONMENT=" + deployment_.environment,
+                                  "SLIPWAY_RELEASE=" + std::to_string(release_.number),
+                                  "SLIPWAY_COMMIT=" + release_.commit, "PYTHONUNBUFFERED=1", "HOST=0.0.0.0"};
+  if (plan_.app.type == pipeline::AppType::node) env.push_back("NODE_ENV=production");
+  if (with_port) env.push_back("PORT=" + std::to_string(app_port()));
+  env.insert(env.end(), config_env_.begin(), config_env_.end());
+  return util::unique_environment(std::move(env));
+}
+
+// Sourced by the release, restart and health commands: `export KEY='value'` lines.
+std::string SshDeployment::env_file() const {
+  std::string out;
+  for (const auto& entry : app_env(true)) {
+    const auto equals = entry.find('=');
+    out += "export " + entry.substr(0, equals) + "=" + shell_quote(entry.substr(equals + 1)) + "\n";
+  }
+  return out;
+}
+
+std::string SshDeployment::activation_json() const {
+  exec::HostActivation activation;
+  activation.release = release_name_;
+  const auto formation = store_.formation(project_.id);
+  for (const auto& process : plan_.app.processes) {
+    auto wanted = formation.find(process.name);
+    activation.processes.push_back({process.name, process.command, wanted == formation.end() ? 1 : wanted->second});
+  }
+  activation.port = app_port();
+  activation.env = app_env(false);  // each web instance gets its own PORT
+  activation.masked = secrets_;
+  activation.stop_grace = services_.settings.stop_grace;
+  return exec::to_json(activation);
+}
+
+}  // namespace slipway::deploy
