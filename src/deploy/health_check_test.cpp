@@ -204,5 +204,36 @@ TEST(WaitHealthy, StopsWhenToldWhy) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+TEST(HealthCheck, UrlsOfSshTargetsBecomeProbes) {
+  auto plain = probe_for_url("http://127.0.0.1:8000/healthz");
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_EQ(plain->host, "127.0.0.1");
+  EXPECT_EQ(plain->port, 8000);
+  EXPECT_EQ(plain->path, "/healthz");
+  EXPECT_EQ(plain->host_header, "127.0.0.1:8000");
+
+  auto named = probe_for_url("http://localhost");
+  ASSERT_TRUE(named) << named.error();
+  EXPECT_TRUE(named->host == "127.0.0.1" || named->host == "::1") << named->host;
+  EXPECT_EQ(named->port, 80);
+  EXPECT_EQ(named->path, "/");
+  EXPECT_EQ(named->host_header, "localhost");
+
+  auto v6 = probe_for_url("http://[::1]:9000/up?full=1");
+  ASSERT_TRUE(v6) << v6.error();
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 9000);
+  EXPECT_EQ(v6->path, "/up?full=1");
+  EXPECT_EQ(v6->host_header, "[::1]:9000");
+}
+
+TEST(HealthCheck, UnusableUrlsAreRefusedWithTheReason) {
+  EXPECT_NE(probe_for_url("https://example.com/").error().find("only http://"), std::string::npos);
+  EXPECT_NE(probe_for_url("http://:80/").error().find("expected http://HOST[:PORT]/PATH"), std::string::npos);
+  EXPECT_NE(probe_for_url("http://a:0/").error().find("expected"), std::string::npos);
+  EXPECT_NE(probe_for_url("http://[::1/").error().find("unclosed"), std::string::npos);
+  EXPECT_NE(probe_for_url("http://no-such-host.invalid/").error().find("cannot resolve"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace slipway::deploy

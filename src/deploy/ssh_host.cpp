@@ -110,7 +110,7 @@ std::string SshHost::describe_failure(const util::CapturedResult& result) const 
     return label_ + ": the host key has CHANGED since it was pinned; refusing to connect (if the host was "
                     "reinstalled on purpose: slipway ssh-key forget APP " + address_.host + ")";
   }
-  if (contains(out, "Permission denied")) {
+  if (result.exit_code == 255 && contains(out, "Permission denied (")) {
     return label_ + ": the host refused slipway's key (install it with: slipway ssh-key show APP)";
   }
   if (result.exit_code == 255) return label_ + ": cannot connect: " + last_line(out);

@@ -131,7 +131,7 @@ TEST(Environments, KeysOfOtherTargets) {
   EXPECT_EQ(errors("deploy:\n  staging: {path: /srv/app}\n"),
             "slipway.yml:3:13: 'path' is only valid with target ssh");
   EXPECT_EQ(errors("deploy:\n  web: {target: local, port: 80}\n"),
-            "slipway.yml:3:25: 'port' is only valid with target ssh, docker or compose");
+            "slipway.yml:3:24: 'port' is only valid with target ssh, docker or compose");
   EXPECT_EQ(errors("deploy:\n  web: {target: ssh, hosts: [a], path: /x, port: 80}\n"), "(no error)");
   EXPECT_EQ(errors("deploy:\n  web: {registry: r:5000}\n"),
             "slipway.yml:3:9: 'registry' is only valid with target docker, compose or kubernetes");

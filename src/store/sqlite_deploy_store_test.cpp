@@ -112,5 +112,61 @@ TEST_F(DeployStoreTest, InstancesDomainsAndFormation) {
   EXPECT_EQ(formation["worker"], 1);
 }
 
+TEST_F(DeployStoreTest, WaitingDeploymentsKeepWhoApproved) {
+  auto p = project("p");
+  auto r = release(p.id, "abc");
+  auto d = deployment(p.id, r.id);
+  d.status = DeploymentStatus::waiting;
+  store_->update_deployment(d);
+  EXPECT_FALSE(is_finished(DeploymentStatus::waiting));
+  EXPECT_EQ(store_->list_deployments({p.id, std::nullopt, DeploymentStatus::waiting, 10}).size(), 1u);
+  d.status = DeploymentStatus::queued;
+  d.approved_by = "alice";
+  store_->update_deployment(d);
+  auto back = store_->find_deployment(d.id);
+  EXPECT_EQ(back->status, DeploymentStatus::queued);
+  EXPECT_EQ(back->approved_by, "alice");
+  EXPECT_EQ(to_string(DeploymentStatus::waiting), "waiting");
+  EXPECT_EQ(parse_deployment_status("waiting"), DeploymentStatus::waiting);
+}
+
+TEST_F(DeployStoreTest, HostResultsAreUpdatedInPlaceInFirstSeenOrder) {
+  auto p = project("p");
+  auto d = deployment(p.id, release(p.id, "abc").id);
+  store_->save_deployment_host({d.id, "root@b", "pending", "", 0, 0});
+  store_->save_deployment_host({d.id, "root@a", "pending", "", 0, 0});
+  store_->save_deployment_host({d.id, "root@b", "healthy", "release 1 serving", 1234, 0});
+  auto hosts = store_->list_deployment_hosts(d.id);
+  ASSERT_EQ(hosts.size(), 2u);
+  EXPECT_EQ(hosts[0].host, "root@b");
+  EXPECT_EQ(hosts[0].status, "healthy");
+  EXPECT_EQ(hosts[0].bytes_sent, 1234);
+  EXPECT_GT(hosts[0].updated_at, 0);
+  EXPECT_EQ(hosts[1].host, "root@a");
+  EXPECT_TRUE(store_->list_deployment_hosts(d.id + 1).empty());
+}
+
+TEST_F(DeployStoreTest, EachHostHasOneLiveRelease) {
+  auto p = project("p");
+  auto one = release(p.id, "one");
+  auto two = release(p.id, "two");
+  store_->record_host_release(p.id, "production", "h1", one.id, true);
+  store_->record_host_release(p.id, "production", "h2", one.id, true);
+  store_->record_host_release(p.id, "production", "h1", two.id, false);  // delivered, not switched
+  store_->record_host_release(p.id, "production", "h1", two.id, true);   // switched
+  auto held = store_->list_host_releases(p.id, "production");
+  ASSERT_EQ(held.size(), 3u);
+  EXPECT_EQ(held[0].host, "h1");
+  EXPECT_EQ(held[0].release_number, 2);
+  EXPECT_TRUE(held[0].live);
+  EXPECT_EQ(held[1].release_number, 1);
+  EXPECT_FALSE(held[1].live);
+  EXPECT_EQ(held[2].host, "h2");
+  EXPECT_TRUE(held[2].live);
+  store_->remove_host_release(p.id, "production", "h1", one.id);
+  EXPECT_EQ(store_->list_host_releases(p.id, "production").size(), 2u);
+  EXPECT_TRUE(store_->list_host_releases(p.id, "staging").empty());
+}
+
 }  // namespace
 }  // namespace slipway::store

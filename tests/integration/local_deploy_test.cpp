@@ -407,5 +407,25 @@ TEST_F(LocalDeployTest, OldReleasesArePrunedButNeverTheLiveOrPreviousOne) {
   EXPECT_NE(rollback.body.find("pruned"), std::string::npos) << rollback.body;
 }
 
+// Continuous delivery on this machine: the release is made, then waits for a person.
+TEST_F(LocalDeployTest, ManualApprovalWaitsThenDeploys) {
+  std::string gated = kPipeline;
+  gated += "    approval: manual\n";
+  commit(repo_, {{"slipway.yml", gated}}, "production needs an approval");
+  auto waiting = push_and_deploy();
+  ASSERT_EQ(waiting["status"], "waiting") << waiting.dump(2);
+  auto releases = api("GET", "/apps/shop/releases").json()["releases"];
+  EXPECT_TRUE(releases[0]["current_in"].empty()) << "nothing is live before the approval: " << releases.dump();
+  auto refused = cli({"approve", "shop", "production"}, make_token("viewer", "watcher"));
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  auto approved = cli({"approve", "shop", "production", "--wait"}, make_token("deployer", "lead"));
+  ASSERT_EQ(approved.exit_code, 0) << approved.output;
+  EXPECT_EQ(served(), "version 1 release 1\n");
+  auto done = api("GET", "/deployments/" + std::to_string(waiting["id"].get<std::int64_t>())).json();
+  EXPECT_EQ(done["approved_by"], "lead");
+  auto again = cli({"approve", "shop", "production"}, make_token("deployer", "lead2"));
+  EXPECT_NE(again.output.find("nothing is waiting for approval"), std::string::npos) << again.output;
+}
+
 }  // namespace
 }  // namespace slipway::testing

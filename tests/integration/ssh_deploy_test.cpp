@@ -382,5 +382,39 @@ TEST_F(SshDeployTest, RacingPushesDeployOneAtATimeAndTheNewestWins) {
   for (std::size_t i = 1; i < spans.size(); ++i) EXPECT_LE(spans[i - 1].second, spans[i].first) << i;
 }
 
+// The systemd-style setup: the host restarts the app itself (`restart:`), a command on the host
+// says whether it is healthy, and the Procfile's release command runs once, on `release_host`.
+TEST_F(SshDeployTest, ARestartCommandAndTheReleaseCommandRunOnTheHosts) {
+  const std::string deploy = "deploy:\n"
+                             "  production:\n"
+                             "    target: ssh\n"
+                             "    hosts: [" + host(0) + ", " + host(1) + "]\n"
+                             "    path: " + path() + "\n"
+                             "    release_host: " + host(1) + "\n"
+                             "    restart: echo \"restarted $SLIPWAY_RELEASE in $(pwd -P)\" >> ../restarts.log\n"
+                             "    health: {command: 'grep -q \"restarted $SLIPWAY_RELEASE\" ../restarts.log', timeout: 8s}\n";
+  repo_ = make_repo("shop", {{"app.py", kApp},
+                             {"Procfile", std::string(kProcfile) + "release: echo \"migrated for $SLIPWAY_RELEASE\" >> ../../migrations.log\n"},
+                             {"slipway.yml", pipeline(deploy)},
+                             {"VERSION", "1"}});
+  auto first = push_and_deploy();
+  ASSERT_EQ(first["status"], "success") << first.dump(2) << log_of(first);
+  for (int i = 0; i < 2; ++i) {
+    const auto restarts = read_file(tree(i) / "releases" / "restarts.log");  // `..` of the physical release dir
+    EXPECT_EQ(restarts.rfind("restarted 1 in " + path() + "/releases/1-", 0), 0u) << "host " << i << ": " << restarts;
+  }
+  EXPECT_FALSE(fs::exists(tree(0) / "migrations.log")) << "the release command runs on release_host only";
+  EXPECT_EQ(read_file(tree(1) / "migrations.log"), "migrated for 1\n");
+  // No copy of slipway is needed when the host restarts the app itself.
+  EXPECT_FALSE(fs::exists(tree(0) / ".slipway" / "bin" / "slipway"));
+  // The environment file with the app's config is for the owner only.
+  struct stat info {};
+  ASSERT_EQ(::stat((tree(0) / ".slipway" / "releases").c_str(), &info), 0);
+  for (const auto& entry : fs::directory_iterator(tree(0) / ".slipway" / "releases")) {
+    ASSERT_EQ(::stat(entry.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 077, 0u) << entry.path();
+  }
+}
+
 }  // namespace
 }  // namespace slipway::testing
