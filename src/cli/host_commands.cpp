@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/exit_status.h"
-#include "exec/host_activation.h"
+#include "deploy/host_activation.h"
 
 namespace slipway::cli {
 
@@ -27,7 +27,7 @@ void add_host_commands(CLI::App& app) {
   activate->add_option("ROOT", options->root, "Deploy path")->required();
   activate->add_option("NAME", options->release, "Release directory name")->required();
   activate->callback([options] {
-    for (const auto& line : exec::activate_on_host("/proc/self/exe", options->root, options->release)) {
+    for (const auto& line : deploy::activate_on_host("/proc/self/exe", options->root, options->release)) {
       std::cout << line << "\n";
     }
   });
@@ -35,12 +35,12 @@ void add_host_commands(CLI::App& app) {
   CLI::App* stop = host->add_subcommand("stop", "Stop every instance under ROOT");
   stop->add_option("ROOT", options->root, "Deploy path")->required();
   stop->add_option("--grace-ms", options->grace_ms, "SIGTERM -> SIGKILL");
-  stop->callback([options] { exec::stop_on_host(options->root, std::chrono::milliseconds(options->grace_ms)); });
+  stop->callback([options] { deploy::stop_on_host(options->root, std::chrono::milliseconds(options->grace_ms)); });
 
   CLI::App* status = host->add_subcommand("status", "One line per instance under ROOT");
   status->add_option("ROOT", options->root, "Deploy path")->required();
   status->callback([options] {
-    for (const auto& line : exec::status_on_host(options->root)) std::cout << line << "\n";
+    for (const auto& line : deploy::status_on_host(options->root)) std::cout << line << "\n";
   });
 }
 

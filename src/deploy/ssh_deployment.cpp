@@ -15,7 +15,7 @@
 #include "deploy/health_check.h"
 #include "deploy/release_directory.h"
 #include "deploy/remote_command.h"
-#include "exec/host_activation.h"
+#include "deploy/host_activation.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -75,8 +75,7 @@ exec sh -e -c "$command")sh";
 constexpr const char* kPruneScript = R"sh(set -e
 root=$1; shift
 for name in "$@"; do
-  rm -rf "$root/releases/$name" "$root/.slipway/releases/$name.env" "$root/.slipway/releases/$name.json" \
-    "$root/.slipway/instances/$name"
+  rm -rf "$root/releases/$name" "$root/.slipway/releases/$name.env" "$root/.slipway/releases/$name.json"
 done)sh";
 
 // The number in "12-abc1234", or 0.
@@ -114,6 +113,11 @@ std::string local_checksum(const std::string& file) {
 SshDeployment::SshDeployment(DeployServices& services, store::Store& store, store::Deployment deployment,
                              const std::atomic<bool>& stopping)
     : DeploymentRun(services, store, std::move(deployment), stopping) {}
+
+// `slipway host activate` waits for health, drains and stops the old processes.
+std::chrono::milliseconds SshDeployment::activate_timeout() const {
+  return environment_->health.timeout + environment_->drain + 2 * services_.settings.stop_grace + 60s;
+}
 
 int SshDeployment::app_port() const { return environment_->port > 0 ? environment_->port : 8000; }
 
@@ -391,7 +395,7 @@ void SshDeployment::restart(Host& host, const std::string& name) {
         "/current)");
     return;
   } else {
-    result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), name}, 120s, &stopping_);
+    result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), name}, activate_timeout(), &stopping_);
   }
   if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
   if (stopping_) throw DeployInterrupted{};
@@ -420,9 +424,13 @@ void SshDeployment::check_health(Host& host, const std::string& name) {
   }
   HealthProbe probe;
   std::string what;
-  if (!health.url.empty()) {
+  // `health: {path: /up}` means that path on the app's port of each host.
+  const std::string url_template = !health.url.empty() ? health.url
+                                   : !health.path.empty() ? "http://{host}:{port}" + health.path
+                                                          : "";
+  if (!url_template.empty()) {
     const bool v6 = ssh.address().host.find(':') != std::string::npos;
-    std::string url = replace_all(health.url, "{host}", v6 ? "[" + ssh.address().host + "]" : ssh.address().host);
+    std::string url = replace_all(url_template, "{host}", v6 ? "[" + ssh.address().host + "]" : ssh.address().host);
     url = replace_all(url, "{port}", std::to_string(app_port()));
     auto parsed = probe_for_url(url);
     if (!parsed) throw DeployFailure(ssh.label() + ": " + parsed.error());
@@ -481,7 +489,7 @@ void SshDeployment::roll_back(Host& host) {
     if (!supervised()) {
       result = ssh.script(kInCurrentScript, {root(), host.current, environment_->restart}, timeout());
     } else if (!plan_.app.processes.empty()) {
-      result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), host.current}, 120s);
+      result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), host.current}, activate_timeout());
     }
     if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
     // Back means serving again: wait for it like for a new release, but a failure now only warns.
@@ -552,7 +560,7 @@ std::string SshDeployment::env_file() const {
 }
 
 std::string SshDeployment::activation_json() const {
-  exec::HostActivation activation;
+  HostActivation activation;
   activation.release = release_name_;
   const auto formation = store_.formation(project_.id);
   for (const auto& process : plan_.app.processes) {
@@ -560,10 +568,21 @@ std::string SshDeployment::activation_json() const {
     activation.processes.push_back({process.name, process.command, wanted == formation.end() ? 1 : wanted->second});
   }
   activation.port = app_port();
+  activation.proxy = environment_->proxy;
+  const auto& health = environment_->health;
+  activation.health_path = health.path;
+  if (activation.health_path.empty() && !health.url.empty()) {
+    // The URL's path, checked on the host itself before its nginx switches.
+    auto scheme = health.url.find("://");
+    auto slash = health.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    activation.health_path = slash == std::string::npos ? "/" : health.url.substr(slash);
+  }
+  activation.health_timeout = health.timeout;
+  activation.drain = environment_->drain;
   activation.env = app_env(false);  // each web instance gets its own PORT
   activation.masked = secrets_;
   activation.stop_grace = services_.settings.stop_grace;
-  return exec::to_json(activation);
+  return to_json(activation);
 }
 
 }  // namespace slipway::deploy

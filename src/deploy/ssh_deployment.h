@@ -52,6 +52,7 @@ class SshDeployment final : public DeploymentRun {
   std::chrono::milliseconds timeout() const { return services_.settings.command_timeout; }
   bool supervised() const { return environment_->restart.empty(); }
   int app_port() const;
+  std::chrono::milliseconds activate_timeout() const;
   const std::string& root() const { return environment_->path; }
   // Store and log calls from the host threads go through these, one at a time.
   void record(Host& host, const std::string& status, const std::string& detail);

@@ -29,6 +29,7 @@ const TargetKey target_keys[] = {
     {"restart", {Target::ssh}},
     {"shared", {Target::ssh}},
     {"release_host", {Target::ssh}},
+    {"proxy", {Target::ssh}},
     {"registry", {Target::docker, Target::compose, Target::kubernetes}},
     {"port", {Target::ssh, Target::docker, Target::compose}},
     {"docker_host", {Target::docker, Target::compose}},
@@ -191,6 +192,13 @@ void environment_key(ValidationContext& context, const Entry& key, Environment& 
     if (auto restart = string_value(context, key)) environment.restart = std::move(*restart);
   } else if (key.key == "shared") {
     environment.shared = relative_paths(context, key);
+  } else if (key.key == "proxy") {
+    auto proxy = string_value(context, key);
+    if (proxy && *proxy != "auto" && *proxy != "nginx" && *proxy != "none") {
+      context.error(key.value_mark(), "'proxy' must be auto, nginx or none, got " + quoted(*proxy));
+    } else if (proxy) {
+      environment.proxy = std::move(*proxy);
+    }
   } else if (key.key == "release_host") {
     if (auto host = word_value(context, key)) environment.release_host = std::move(*host);
   } else if (key.key == "registry") {
@@ -230,7 +238,7 @@ void environment_key(ValidationContext& context, const Entry& key, Environment& 
     unknown_key(
         context, key, "in environment " + quoted(environment.name),
         {"target", "branch",      "after",        "approval",  "health",    "keep",         "drain",
-         "hosts",  "path",        "batch",        "restart",   "shared",    "release_host", "registry",
+         "hosts",  "path",        "batch",        "restart",   "shared",    "release_host", "proxy",    "registry",
          "port",   "docker_host", "compose_file", "manifests", "namespace", "context"});
   }
 }

@@ -117,7 +117,7 @@ TEST(Environments, Shape) {
       "slipway.yml:3:13: 'hosts' is only valid with target ssh\n"
       "slipway.yml:3:25: unknown key 'targt' in environment 'staging' (did you mean 'target'?); valid keys: "
       "target, branch, after, approval, health, keep, drain, hosts, path, batch, restart, shared, "
-      "release_host, "
+      "release_host, proxy, "
       "registry, port, docker_host, compose_file, manifests, namespace, context");
 }
 
@@ -264,6 +264,13 @@ TEST(Environments, Branch) {
             "slipway.yml:3:17: invalid 'branch' 'main; rm': no spaces, and it may not start with '-'");
   EXPECT_EQ(errors("deploy:\n  web: {branch: [main]}\n"),
             "slipway.yml:3:17: expected a string for 'branch', got a sequence");
+}
+
+TEST(Environments, ProxyOfSshHosts) {
+  EXPECT_EQ(errors("deploy:\n  web: {target: ssh, hosts: [a], path: /x, proxy: none}\n"), "(no error)");
+  EXPECT_EQ(errors("deploy:\n  web: {target: ssh, hosts: [a], path: /x, proxy: haproxy}\n"),
+            "slipway.yml:3:51: 'proxy' must be auto, nginx or none, got 'haproxy'");
+  EXPECT_EQ(errors("deploy:\n  web: {proxy: nginx}\n"), "slipway.yml:3:9: 'proxy' is only valid with target ssh");
 }
 
 }  // namespace

@@ -77,6 +77,7 @@ struct Environment {
   std::string restart;
   std::vector<std::string> shared;
   std::string release_host;
+  std::string proxy = "auto";           // the app's nginx on each host: auto (when installed) | nginx | none
   // docker / compose
   std::string registry;
   int port = 0;                         // docker/compose: the container's port; ssh: the app's PORT on each host

@@ -129,9 +129,10 @@ void append_default_server(std::string& out, const std::string& listen) {
 void append_site_server(std::string& out, const Site& site, const std::vector<std::string>& names,
                         const std::string& listen, const std::string& upstream) {
   out += fmt::format("    # {}\n    server {{\n", site_label(site));
-  out += fmt::format("        listen {};\n", listen);
+  out += fmt::format("        listen {}{};\n", listen, site.any_host ? " default_server" : "");
   out += "        server_name";
   for (const auto& name : names) out += " " + name;
+  if (site.any_host) out += " _";
   out += ";\n";
   if (!site.static_root.empty()) {
     out += fmt::format("        root {};\n",
@@ -166,7 +167,7 @@ void append_site_server(std::string& out, const Site& site, const std::vector<st
 
 // The validated server names of SITE; throws on a bad or already used one.
 std::vector<std::string> server_names_of(const Site& site, std::map<std::string, std::string>& used) {
-  if (site.server_names.empty()) {
+  if (site.server_names.empty() && !site.any_host) {
     throw util::Error(fmt::format("cannot configure the proxy: {} has no host name", site_label(site)));
   }
   std::vector<std::string> names;
@@ -230,8 +231,16 @@ std::string render_nginx_config(const ProxySettings& settings, const std::vector
 
   std::map<std::string, std::string> used_names;
   std::string servers;
+  const Site* any_host = nullptr;
   for (std::size_t i = 0; i < sites.size(); ++i) {
     const Site& site = sites[i];
+    if (site.any_host) {
+      if (any_host) {
+        throw util::Error(fmt::format("cannot configure the proxy: both {} and {} want every host name",
+                                      site_label(*any_host), site_label(site)));
+      }
+      any_host = &site;
+    }
     check_name(site.app, "app name");
     check_name(site.environment, "environment name");
     if (!site.static_root.empty() && !site.upstream_ports.empty()) {
@@ -248,7 +257,7 @@ std::string render_nginx_config(const ProxySettings& settings, const std::vector
     if (site.static_root.empty() && !site.upstream_ports.empty()) append_upstream(out, site, upstream);
     append_site_server(servers, site, names, listen, upstream);
   }
-  append_default_server(out, listen);
+  if (!any_host) append_default_server(out, listen);
   out += servers;
   out += "}\n";
   return out;

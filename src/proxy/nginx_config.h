@@ -15,6 +15,7 @@ struct Site {
   std::vector<std::string> server_names;  // "hello.localhost", custom domains (already validated)
   std::vector<int> upstream_ports;        // app instances on 127.0.0.1 (proxied site)
   std::string static_root;                // non-empty: nginx serves this directory itself (SPA fallback)
+  bool any_host = false;                  // the default server: every Host name (an app's own nginx on an ssh host)
 };
 
 struct ProxySettings {
@@ -45,8 +46,8 @@ RenderEnvironment current_render_environment();
 
 // Throws util::Error naming the offending site and value when a name, domain,
 // port or path cannot be written into the configuration safely, when a site
-// has no server name, is both static and proxied, or shares a server name with
-// another site.
+// has no server name (and is not `any_host`), is both static and proxied,
+// shares a server name with another site, or more than one site is `any_host`.
 std::string render_nginx_config(const ProxySettings& settings, const std::vector<Site>& sites);
 std::string render_nginx_config(const ProxySettings& settings, const std::vector<Site>& sites,
                                 const RenderEnvironment& environment);

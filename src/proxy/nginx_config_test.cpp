@@ -187,5 +187,19 @@ TEST(NginxConfigTest, RefusesInconsistentSites) {
   EXPECT_THAT(render_error({}, s), HasSubstr("is not an absolute path"));
 }
 
+TEST(NginxConfigTest, AnAnyHostSiteIsTheDefaultServer) {
+  Site site = proxied_site();
+  site.server_names.clear();
+  site.any_host = true;
+  auto config = render({site});
+  EXPECT_THAT(config, HasSubstr("listen 127.0.0.1:8080 default_server;\n        server_name _;"));
+  EXPECT_THAT(config, Not(HasSubstr("no app is served at this host")));
+  EXPECT_THAT(config, HasSubstr("proxy_pass http://"));
+  Site other = proxied_site();
+  other.app = "other";
+  other.any_host = true;
+  EXPECT_THROW(render({site, other}), util::Error);
+}
+
 }  // namespace
 }  // namespace slipway::proxy

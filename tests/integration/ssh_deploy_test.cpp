@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -116,7 +118,8 @@ class SshDeployTest : public SlipwayTest {
            "    port: 8000\n"
            "    shared: [flags/]\n"
            "    health: {url: 'http://{host}:{port}/healthz', timeout: 8s}\n"
-           "    keep: 3\n" + extra;
+           "    keep: 3\n"
+           "    drain: 1s\n" + extra;
   }
 
   std::string pipeline(const std::string& deploy) const {
@@ -233,7 +236,8 @@ TEST_F(SshDeployTest, AHostFailingItsHealthCheckSwitchesTheOthersBack) {
   EXPECT_EQ(hosts[host(0)]["status"], "rolled_back") << failed.dump(2);
   EXPECT_EQ(hosts[host(1)]["status"], "rolled_back") << failed.dump(2);
   EXPECT_EQ(hosts[host(2)]["status"], "rolled_back") << failed.dump(2);
-  EXPECT_NE(hosts[host(2)]["detail"].get<std::string>().find("health check failed"), std::string::npos)
+  // The host's own nginx never switched to it: the release failed its check on the host first.
+  EXPECT_NE(hosts[host(2)]["detail"].get<std::string>().find("HTTP 500 from /healthz"), std::string::npos)
       << hosts[host(2)].dump();
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(fs::read_symlink(tree(i) / "current").filename().string().substr(0, 2), "1-") << "host " << i;
@@ -283,6 +287,7 @@ TEST_F(SshDeployTest, ApprovalDeliversThenPromotesExactlyWhatStagingRuns) {
                              "    hosts: [" + host(0) + "]\n"
                              "    path: " + path("staging") + "\n"
                              "    port: 8000\n"
+                             "    drain: 1s\n"
                              "    health: {url: 'http://{host}:{port}/healthz', timeout: 8s}\n"
                              "  production:\n"
                              "    target: ssh\n"
@@ -291,6 +296,7 @@ TEST_F(SshDeployTest, ApprovalDeliversThenPromotesExactlyWhatStagingRuns) {
                              "    port: 8000\n"
                              "    after: staging\n"
                              "    approval: manual\n"
+                             "    drain: 1s\n"
                              "    health: {url: 'http://{host}:{port}/healthz', timeout: 8s}\n";
   make_app(deploy);
   auto waiting = push_and_deploy(2);  // staging, then production's, which waits
@@ -348,8 +354,9 @@ TEST_F(SshDeployTest, RollbackSwitchesEveryHostBack) {
   }
 }
 
+// Also the way without a proxy on the hosts: the old processes stop, the new ones take the port.
 TEST_F(SshDeployTest, RacingPushesDeployOneAtATimeAndTheNewestWins) {
-  make_app(production());
+  make_app(production("    proxy: none\n"));
   ASSERT_EQ(push_and_deploy()["status"], "success");
   new_version("2");
   ASSERT_EQ(push(repo_, "shop").exit_code, 0);
@@ -414,6 +421,43 @@ TEST_F(SshDeployTest, ARestartCommandAndTheReleaseCommandRunOnTheHosts) {
     ASSERT_EQ(::stat(entry.path().c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 077, 0u) << entry.path();
   }
+}
+
+// With nginx on the hosts, each host switches without refusing a request.
+TEST_F(SshDeployTest, NoRequestFailsOnAnyHostDuringADeploy) {
+  make_app(production());
+  ASSERT_EQ(push_and_deploy()["status"], "success");
+  std::atomic<bool> stop{false};
+  std::atomic<int> requests{0};
+  std::atomic<int> failures{0};
+  std::string last_failure;
+  std::mutex failure_mutex;
+  std::vector<std::thread> load;
+  for (int i = 0; i < 3; ++i) {
+    load.emplace_back([&, i] {
+      const auto deadline = std::chrono::steady_clock::now() + 90s;
+      for (int n = 0; n < 20000 && !stop && std::chrono::steady_clock::now() < deadline; ++n) {
+        const std::string body = served(i);
+        ++requests;
+        if (body.rfind("version ", 0) != 0) {
+          ++failures;
+          std::lock_guard lock(failure_mutex);
+          last_failure = body;
+        }
+      }
+    });
+  }
+  new_version("2");
+  auto second = push_and_deploy();
+  stop = true;
+  for (auto& thread : load) thread.join();
+  ASSERT_EQ(second["status"], "success") << second.dump(2) << log_of(second);
+  EXPECT_GT(requests, 30);
+  EXPECT_EQ(failures, 0) << requests << " requests, last failure: " << last_failure;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(served(i), "version 2 release 2\n") << "host " << i;
+  // The copy of slipway on the host reports its instances (run here on the host's tree).
+  auto status = run_command({(tree(0) / ".slipway" / "bin" / "slipway").string(), "host", "status", tree(0).string()});
+  EXPECT_NE(status.output.find("web.1 running"), std::string::npos) << status.output;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "exec/host_activation.h"
+#include "deploy/host_activation.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "util/error.h"
 
-namespace slipway::exec {
+namespace slipway::deploy {
 namespace {
 
 TEST(HostActivation, SurvivesTheTripThroughJson) {
@@ -53,4 +53,4 @@ TEST(HostActivation, AReleaseThatWasNotDeliveredIsNamed) {
 }
 
 }  // namespace
-}  // namespace slipway::exec
+}  // namespace slipway::deploy
