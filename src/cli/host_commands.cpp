@@ -2,6 +2,8 @@
 
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/exit_status.h"
 #include "deploy/host_activation.h"
@@ -14,6 +16,8 @@ struct HostOptions {
   std::string root;
   std::string release;
   int grace_ms = 10000;
+  int drain_ms = 0;
+  std::vector<std::string> dirs;
 };
 
 }  // namespace
@@ -36,6 +40,16 @@ void add_host_commands(CLI::App& app) {
   stop->add_option("ROOT", options->root, "Deploy path")->required();
   stop->add_option("--grace-ms", options->grace_ms, "SIGTERM -> SIGKILL");
   stop->callback([options] { deploy::stop_on_host(options->root, std::chrono::milliseconds(options->grace_ms)); });
+
+  CLI::App* retire = host->add_subcommand("retire", "After a drain, stop old instances under ROOT");
+  retire->add_option("ROOT", options->root, "Deploy path")->required();
+  retire->add_option("DIRS", options->dirs, "Instance directories")->required();
+  retire->add_option("--drain-ms", options->drain_ms, "Wait this long first");
+  retire->add_option("--grace-ms", options->grace_ms, "SIGTERM -> SIGKILL");
+  retire->callback([options] {
+    deploy::retire_on_host(options->root, options->dirs, std::chrono::milliseconds(options->drain_ms),
+                           std::chrono::milliseconds(options->grace_ms));
+  });
 
   CLI::App* status = host->add_subcommand("status", "One line per instance under ROOT");
   status->add_option("ROOT", options->root, "Deploy path")->required();

@@ -1,7 +1,9 @@
 #include "deploy/host_activation.h"
 
-#include <nlohmann/json.hpp>
+#include <fcntl.h>
+
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,8 +17,10 @@
 #include "exec/instance_control.h"
 #include "exec/instance_spec.h"
 #include "proxy/nginx_proxy.h"
+#include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 extern char** environ;
 
@@ -139,10 +143,11 @@ class Activation {
       }
     }
     lines_.push_back(fmt::format("nginx on port {} switched to release {}", a_.port, name_));
-    std::this_thread::sleep_for(a_.drain);
-    exec::stop_instances(old, a_.stop_grace + 5s);
-    remove_dirs(old);
-    if (!old.empty()) lines_.push_back(fmt::format("stopped {} old instance(s)", old.size()));
+    if (!old.empty()) {
+      // The old processes finish their requests while the deployment goes on to the next host.
+      retire_later(old);
+      lines_.push_back(fmt::format("{} old instance(s) stop in {} ms", old.size(), a_.drain.count()));
+    }
     return lines_;
   }
 
@@ -215,6 +220,19 @@ class Activation {
     }
   }
 
+  // `slipway host retire`, in a session of its own: it outlives this command and the ssh session.
+  void retire_later(const std::vector<std::string>& dirs) {
+    util::Fd log = util::open_file(root_ + "/logs/slipway-host.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    util::SpawnOptions options;
+    options.argv = {self_, "host", "retire", root_, "--drain-ms", std::to_string(a_.drain.count()), "--grace-ms",
+                    std::to_string(a_.stop_grace.count())};
+    options.argv.insert(options.argv.end(), dirs.begin(), dirs.end());
+    options.env = login_environment();
+    options.stdout_fd = log.get();
+    options.new_session = true;
+    util::ChildProcess::spawn(options).release();
+  }
+
   void stop_started() {
     std::vector<std::string> dirs;
     for (const auto& s : started_) dirs.push_back(s.dir);
@@ -282,6 +300,25 @@ util::Expected<HostActivation> activation_from_json(const std::string& text) {
 std::vector<std::string> activate_on_host(const std::string& self_binary, const std::string& root,
                                           const std::string& name) {
   return Activation(self_binary, root, name, load(root, name)).run();
+}
+
+void retire_on_host(const std::string& root, const std::vector<std::string>& dirs, std::chrono::milliseconds drain,
+                    std::chrono::milliseconds grace) {
+  const std::string instances = fs::weakly_canonical(instances_root(root)).string() + "/";
+  std::vector<std::string> mine;
+  for (const auto& dir : dirs) {
+    // Only instance directories of this deploy path.
+    if (fs::weakly_canonical(dir).string().rfind(instances, 0) == 0 && fs::exists(exec::spec_path(dir))) {
+      mine.push_back(dir);
+    }
+  }
+  std::this_thread::sleep_for(drain);
+  exec::stop_instances(mine, grace + 5s);
+  std::error_code ec;
+  for (const auto& dir : mine) {
+    fs::remove_all(dir, ec);
+    fs::remove(fs::path(dir).parent_path(), ec);  // the activation's directory, once empty
+  }
 }
 
 void stop_on_host(const std::string& root, std::chrono::milliseconds grace) {

@@ -4,12 +4,13 @@
 // private nginx under ROOT/.slipway/nginx listens on the app's port and the
 // processes run on loopback ports behind it, so a new release is started
 // beside the old one, checked, and switched to with a graceful reload: no
-// request is refused. Without nginx the old processes stop before the new ones
+// request is refused; the old processes stop after the drain, in the background. Without nginx the old processes stop before the new ones
 // bind the port. Everything lives under the deploy path ROOT:
 //   ROOT/.slipway/releases/NAME.json   what to run for release NAME (0600: it holds the config)
 //   ROOT/.slipway/instances/NAME.T/web.1 one instance directory per process and activation
 //   ROOT/.slipway/nginx/               the private nginx (conf/, logs/, nginx.pid)
 //   ROOT/logs/web.log                  the processes' output, one line per line, time-stamped
+//   ROOT/logs/slipway-host.log         what the background retirement of old processes says
 #pragma once
 
 #include <chrono>
@@ -47,6 +48,10 @@ util::Expected<HostActivation> activation_from_json(const std::string& text);
 // one line per step; throws util::Error (and leaves the old processes serving when it can).
 std::vector<std::string> activate_on_host(const std::string& self_binary, const std::string& root,
                                           const std::string& name);
+// After DRAIN, stops the instances in DIRS (those under ROOT/.slipway/instances; anything else is
+// ignored) and removes their directories: what `slipway host retire` does in the background.
+void retire_on_host(const std::string& root, const std::vector<std::string>& dirs, std::chrono::milliseconds drain,
+                    std::chrono::milliseconds grace);
 // Stops every instance under ROOT/.slipway/instances, and the private nginx.
 void stop_on_host(const std::string& root, std::chrono::milliseconds grace);
 // One line per instance: "web.1 running pid 123 restarts 0 port 41234".

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "deploy/remote_command.h"
 #include "deploy/host_activation.h"
 #include "util/clock.h"
+#include "util/crypto.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -28,22 +30,30 @@ using namespace std::chrono_literals;
 
 // The host side is plain POSIX sh (plus GNU mv -T): every value arrives as
 // "$1", "$2", ...; these scripts are the only code that runs there.
+// $2: the id of the slipway binary the hosts should have ("": none needed).
 constexpr const char* kPrepareScript = R"sh(set -e
 root=$1
 mkdir -p "$root/releases" "$root/shared" "$root/.slipway/releases" "$root/.slipway/bin"
 cd "$root"
 if [ -L current ]; then echo "current $(readlink current)"; fi
 for d in releases/*; do if [ -d "$d" ]; then echo "release ${d#releases/}"; fi; done
-if [ -f .slipway/bin/slipway ]; then echo "binary $(cksum < .slipway/bin/slipway)"; fi
+if [ -n "$2" ] && [ -x ".slipway/bin/slipway-$2" ]; then echo "binary present"; fi
 exit 0)sh";
 
-// stdin: the env file (its size is $3), then the activation file.
+// stdin: the env file (its size is $3), then the activation file. $4: the slipway binary's id
+// ("": none), the one `.slipway/bin/slipway` points at from now on; older copies go.
 constexpr const char* kInstallScript = R"sh(set -e
-root=$1; name=$2; size=$3; shift 3
+root=$1; name=$2; size=$3; binary=$4; shift 4
 umask 077
 dd bs=1 count="$size" of="$root/.slipway/releases/$name.env" 2>/dev/null
 cat > "$root/.slipway/releases/$name.json"
 umask 022
+if [ -n "$binary" ]; then
+  ln -sfn "slipway-$binary" "$root/.slipway/bin/slipway"
+  for f in "$root"/.slipway/bin/slipway-*; do
+    if [ "$f" != "$root/.slipway/bin/slipway-$binary" ]; then rm -f "$f"; fi
+  done
+fi
 for entry in "$@"; do
   case "$entry" in
     */) entry=${entry%/}; mkdir -p "$root/shared/$entry" ;;
@@ -95,17 +105,19 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-// "cksum < FILE" prints "CRC SIZE".
-std::string local_checksum(const std::string& file) {
-  util::CapturedCommand cksum;
-  cksum.argv = {"cksum", file};
-  cksum.timeout = 30s;
-  auto result = util::run_captured(cksum);
-  if (!result.ok()) throw util::Error("cksum " + file + ": " + result.output);
-  std::istringstream in(result.output);
-  std::string crc, size;
-  in >> crc >> size;
-  return crc + " " + size;
+// A short id of the binary's contents (its copy on the hosts is named after it), computed
+// once per file version: hashing a 100+ MB binary on every deployment would be noticeable.
+std::string binary_id(const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> ids;  // "path size mtime" -> id
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  const auto mtime = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+  const std::string key = file + " " + std::to_string(size) + " " + std::to_string(mtime);
+  std::lock_guard lock(mutex);
+  auto& id = ids[key];
+  if (id.empty()) id = util::sha256_file_hex(file).substr(0, 16);
+  return id;
 }
 
 }  // namespace
@@ -118,6 +130,8 @@ SshDeployment::SshDeployment(DeployServices& services, store::Store& store, stor
 std::chrono::milliseconds SshDeployment::activate_timeout() const {
   return environment_->health.timeout + environment_->drain + 2 * services_.settings.stop_grace + 60s;
 }
+
+std::string SshDeployment::binary_path() const { return root() + "/.slipway/bin/slipway-" + binary_id_; }
 
 int SshDeployment::app_port() const { return environment_->port > 0 ? environment_->port : 8000; }
 
@@ -195,6 +209,7 @@ void SshDeployment::execute() {
       throw DeployFailure("cannot copy slipway to the hosts: " + local_binary_ +
                           " is gone (was slipway upgraded? restart the daemon)");
     }
+    binary_id_ = binary_id(local_binary_);
   }
 
   connect();
@@ -230,13 +245,12 @@ void SshDeployment::execute() {
     std::lock_guard lock(mutex_);
     store_.set_live(live);
   }
+  committed_ = true;  // from here on nothing is switched back, whatever happens
   say(fmt::format("release {} is live on {} host(s)", release_.number, hosts_.size()));
-  for (auto* host : all) {
-    try {
-      prune(*host);
-    } catch (const std::exception& e) {
-      say(std::string("warning: pruning on ") + host->ssh->label() + ": " + e.what());
-    }
+  try {
+    on_each(all, [this](Host& host) { prune(host); });
+  } catch (const DeployFailure& failure) {
+    say("warning: pruning: " + failure.reason);
   }
 }
 
@@ -247,8 +261,21 @@ void SshDeployment::connect() {
   const std::string known_before = read_text(identity_.known_hosts);
   std::vector<std::string> unreachable;
   std::mutex unreachable_mutex;
+  const std::string sockets = master_sockets_dir(services_.layout, project_.name);
+  std::filesystem::create_directories(sockets);
+  std::filesystem::permissions(sockets, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   on_each(all, [&](Host& host) {
-    auto result = host.ssh->script(kPrepareScript, {root()}, 30s, &stopping_);
+    // One connection per host for the whole deployment: every later ssh and rsync shares it.
+    const auto index = static_cast<std::size_t>(&host - hosts_.data());
+    auto opened = host.ssh->open_master(fmt::format("{}/{}-{}", sockets, deployment_.id, index), 30s, &stopping_);
+    if (!opened) {
+      const bool key_changed = opened.error().find("host key has CHANGED") != std::string::npos;
+      record(host, key_changed ? "failed" : "unreachable", opened.error());
+      std::lock_guard lock(unreachable_mutex);
+      unreachable.push_back(opened.error());
+      return;
+    }
+    auto result = host.ssh->script(kPrepareScript, {root(), binary_id_}, 30s, &stopping_);
     if (!result.ok()) {
       auto why = host.ssh->describe_failure(result);
       record(host, result.exit_code == 255 ? "unreachable" : "failed", why);
@@ -263,8 +290,8 @@ void SshDeployment::connect() {
         host.current = target.starts_with("releases/") ? target.substr(9) : target;
       } else if (line.starts_with("release ")) {
         host.releases.push_back(line.substr(8));
-      } else if (line.starts_with("binary ")) {
-        host.binary_checksum = line.substr(7);
+      } else if (line == "binary present") {
+        host.binary_present = true;
       }
     }
   });
@@ -298,21 +325,10 @@ void SshDeployment::deliver(Host& host) {
     record(host, "delivered", "already on the host");
     return;
   }
-  if (!local_binary_.empty()) {
-    static std::mutex checksum_mutex;
-    static std::map<std::string, std::string> checksums;
-    std::string checksum;
-    {
-      std::lock_guard lock(checksum_mutex);
-      auto& cached = checksums[local_binary_];
-      if (cached.empty()) cached = local_checksum(local_binary_);
-      checksum = cached;
-    }
-    if (checksum != host.binary_checksum) {
-      auto copied = ssh.rsync(local_binary_, root() + "/.slipway/bin/slipway", "", timeout(), &stopping_);
-      if (!copied.ok()) throw DeployFailure("copying slipway to " + ssh.describe_failure(copied));
-      say(ssh.label() + ": installed slipway in " + root() + "/.slipway/bin");
-    }
+  if (!binary_id_.empty() && !host.binary_present) {
+    auto copied = ssh.rsync(local_binary_, binary_path(), "", timeout(), &stopping_);
+    if (!copied.ok()) throw DeployFailure("copying slipway to " + ssh.describe_failure(copied));
+    say(ssh.label() + ": installed slipway as " + binary_path());
   }
   // Against what the host runs now, else its newest release: unchanged files become hard links.
   std::string base = host.current;
@@ -331,7 +347,7 @@ void SshDeployment::deliver(Host& host) {
   }
   host.record.bytes_sent = std::max(0LL, rsync_bytes_sent(copied.output));
 
-  std::vector<std::string> args = {root(), release_name_, std::to_string(env_text_.size())};
+  std::vector<std::string> args = {root(), release_name_, std::to_string(env_text_.size()), binary_id_};
   args.insert(args.end(), environment_->shared.begin(), environment_->shared.end());
   auto installed = ssh.script(kInstallScript, args, 60s, &stopping_, env_text_ + activation_text_);
   if (!installed.ok()) {
@@ -395,7 +411,7 @@ void SshDeployment::restart(Host& host, const std::string& name) {
         "/current)");
     return;
   } else {
-    result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), name}, activate_timeout(), &stopping_);
+    result = ssh.run({binary_path(), "host", "activate", root(), name}, activate_timeout(), &stopping_);
   }
   if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
   if (stopping_) throw DeployInterrupted{};
@@ -454,6 +470,7 @@ void SshDeployment::check_health(Host& host, const std::string& name) {
 }
 
 void SshDeployment::abandon() {
+  if (committed_) return;
   std::vector<Host*> switched;
   for (auto& host : hosts_) {
     if (host.switched) switched.push_back(&host);
@@ -481,7 +498,7 @@ void SshDeployment::roll_back(Host& host) {
   host.switched = false;
   const std::string failed = host.record.status == "failed" ? host.record.detail + "; " : "";
   if (host.current.empty()) {
-    if (supervised()) ssh.run({root() + "/.slipway/bin/slipway", "host", "stop", root()}, 120s);
+    if (supervised() && !binary_id_.empty()) ssh.run({binary_path(), "host", "stop", root()}, 120s);
     std::lock_guard lock(mutex_);
     store_.remove_host_release(project_.id, deployment_.environment, ssh.label(), release_.id);
   } else {
@@ -489,7 +506,7 @@ void SshDeployment::roll_back(Host& host) {
     if (!supervised()) {
       result = ssh.script(kInCurrentScript, {root(), host.current, environment_->restart}, timeout());
     } else if (!plan_.app.processes.empty()) {
-      result = ssh.run({root() + "/.slipway/bin/slipway", "host", "activate", root(), host.current}, activate_timeout());
+      result = ssh.run({binary_path(), "host", "activate", root(), host.current}, activate_timeout());
     }
     if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
     // Back means serving again: wait for it like for a new release, but a failure now only warns.

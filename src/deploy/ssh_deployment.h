@@ -29,7 +29,7 @@ class SshDeployment final : public DeploymentRun {
     std::unique_ptr<SshHost> ssh;
     std::string current;                // the release name `current` pointed at before ("": none)
     std::vector<std::string> releases;  // release directories on the host
-    std::string binary_checksum;        // cksum of its copy of slipway ("": none)
+    bool binary_present = false;        // it has this slipway's binary already
     bool switched = false;
     store::DeploymentHost record;
   };
@@ -52,6 +52,7 @@ class SshDeployment final : public DeploymentRun {
   std::chrono::milliseconds timeout() const { return services_.settings.command_timeout; }
   bool supervised() const { return environment_->restart.empty(); }
   int app_port() const;
+  std::string binary_path() const;
   std::chrono::milliseconds activate_timeout() const;
   const std::string& root() const { return environment_->path; }
   // Store and log calls from the host threads go through these, one at a time.
@@ -66,7 +67,9 @@ class SshDeployment final : public DeploymentRun {
   std::string release_name_;
   std::string env_text_;         // what deliver() writes on each host, made once
   std::string activation_text_;
-  std::string local_binary_;
+  bool committed_ = false;       // live on every host and recorded so
+  std::string local_binary_;    // this slipway, copied to the hosts (supervised mode)
+  std::string binary_id_;       // ...as PATH/.slipway/bin/slipway-ID
   std::mutex mutex_;
 };
 

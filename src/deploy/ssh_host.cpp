@@ -1,9 +1,15 @@
 #include "deploy/ssh_host.h"
 
+#include <fcntl.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "deploy/remote_command.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace slipway::deploy {
 
@@ -31,6 +37,105 @@ std::string rsync_word(const std::string& text) {
 SshHost::SshHost(std::string label, pipeline::HostAddress address, SshIdentity identity)
     : label_(std::move(label)), address_(std::move(address)), identity_(std::move(identity)) {}
 
+SshHost::~SshHost() { close_master(); }
+
+std::vector<std::string> SshHost::ssh_argv(const std::vector<std::string>& extra) const {
+  std::vector<std::string> argv = {"ssh"};
+  auto options = ssh_options();
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back("--");
+  argv.push_back(address_.host);
+  return argv;
+}
+
+util::Expected<void> SshHost::open_master(const std::string& control_path, std::chrono::milliseconds timeout,
+                                          const std::atomic<bool>* stop) {
+  close_master();
+  if (control_path.size() > 100) return {};  // sun_path holds 108 bytes: go without
+  std::error_code ec;
+  std::filesystem::remove(control_path, ec);
+  const std::string log_path = control_path + ".log";
+  util::Fd log = util::open_file(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  util::SpawnOptions options;
+  options.argv = ssh_argv({"-M", "-N", "-o", "ControlPath=" + control_path, "-o", "ControlPersist=no"});
+  options.env = util::our_environment();
+  options.stdout_fd = log.get();
+  options.new_session = true;
+  master_ = util::ChildProcess::spawn(options);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (auto status = master_.try_reap()) {
+      util::CapturedResult failed;
+      failed.exit_code = util::exit_code_of(*status);
+      std::ifstream in(log_path);
+      std::ostringstream text;
+      text << in.rdbuf();
+      failed.output = text.str();
+      std::filesystem::remove(log_path, ec);
+      return util::unexpected(describe_failure(failed));
+    }
+    if (std::filesystem::exists(control_path)) {
+      util::CapturedCommand check;
+      check.argv = ssh_argv({"-o", "ControlPath=" + control_path, "-O", "check"});
+      check.timeout = std::chrono::seconds(10);
+      if (util::run_captured(check).ok()) {
+        control_path_ = control_path;
+        return {};
+      }
+    }
+    const bool stopped = stop && *stop;
+    if (stopped || std::chrono::steady_clock::now() >= deadline) {
+      master_ = util::ChildProcess();  // kills and reaps it
+      util::CapturedResult failed;
+      failed.timed_out = !stopped;
+      failed.stopped = stopped;
+      return util::unexpected(describe_failure(failed));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void SshHost::close_master() {
+  if (!master_.running()) return;
+  if (!control_path_.empty()) {
+    util::CapturedCommand exit;
+    exit.argv = ssh_argv({"-o", "ControlPath=" + control_path_, "-O", "exit"});
+    exit.timeout = std::chrono::seconds(5);
+    util::run_captured(exit);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!master_.try_reap() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::error_code ec;
+  if (!control_path_.empty()) {
+    std::filesystem::remove(control_path_, ec);
+    std::filesystem::remove(control_path_ + ".log", ec);
+  }
+  control_path_.clear();
+  master_ = util::ChildProcess();  // kills and reaps it if it is still there
+}
+
+std::string master_sockets_dir(const store::HomeLayout& layout, const std::string& app) {
+  return layout.ssh_dir(app) + "/mux";
+}
+
+void close_leftover_masters(const store::HomeLayout& layout) {
+  std::error_code ec;
+  for (const auto& app : std::filesystem::directory_iterator(layout.home() + "/ssh", ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(app.path() / "mux", ec)) {
+      if (entry.path().extension() == ".log") continue;
+      util::CapturedCommand exit;
+      exit.argv = {"ssh", "-F", "none", "-o", "ControlPath=" + entry.path().string(), "-O", "exit", "--", "leftover"};
+      exit.timeout = std::chrono::seconds(5);
+      util::run_captured(exit);
+      std::filesystem::remove(entry.path(), ec);
+      std::filesystem::remove(entry.path().string() + ".log", ec);
+    }
+  }
+}
+
 std::vector<std::string> SshHost::ssh_options() const {
   std::vector<std::string> options = {
       "-F", "none",  // no user config: what Slipway does must not depend on whose ~/.ssh it runs with
@@ -46,6 +151,10 @@ std::vector<std::string> SshHost::ssh_options() const {
       "-o", "ServerAliveCountMax=4",
       "-o", "LogLevel=ERROR",
   };
+  if (!control_path_.empty()) {
+    // Through the master connection; should it be gone, ssh connects on its own.
+    options.insert(options.end(), {"-o", "ControlPath=" + control_path_, "-o", "ControlMaster=no"});
+  }
   if (address_.port > 0) {
     options.push_back("-p");
     options.push_back(std::to_string(address_.port));
@@ -60,11 +169,7 @@ std::vector<std::string> SshHost::ssh_options() const {
 util::CapturedResult SshHost::run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                   const std::atomic<bool>* stop, const std::string& input) const {
   util::CapturedCommand command;
-  command.argv = {"ssh"};
-  auto options = ssh_options();
-  command.argv.insert(command.argv.end(), options.begin(), options.end());
-  command.argv.push_back("--");
-  command.argv.push_back(address_.host);
+  command.argv = ssh_argv({});
   command.argv.push_back(remote_command_line(argv));
   command.input = input;
   command.timeout = timeout;

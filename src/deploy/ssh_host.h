@@ -10,13 +10,27 @@
 
 #include "deploy/ssh_identity.h"
 #include "pipeline/host_address.h"
+#include "store/home_layout.h"
 #include "util/captured_command.h"
+#include "util/child_process.h"
+#include "util/expected.h"
 
 namespace slipway::deploy {
 
 class SshHost {
  public:
   SshHost(std::string label, pipeline::HostAddress address, SshIdentity identity);
+  ~SshHost();
+  SshHost(const SshHost&) = delete;
+  SshHost& operator=(const SshHost&) = delete;
+
+  // Opens one connection to the host that every later command and rsync shares (ssh's
+  // ControlMaster): a child of ours, listening on CONTROL_PATH, until close_master() or the
+  // destructor. Fails like any command when the host cannot be reached; without it (a
+  // control path too long for a socket) commands open their own connections.
+  util::Expected<void> open_master(const std::string& control_path, std::chrono::milliseconds timeout,
+                                   const std::atomic<bool>* stop);
+  void close_master();
 
   const std::string& label() const { return label_; }  // as written in slipway.yml
   const pipeline::HostAddress& address() const { return address_; }
@@ -40,11 +54,19 @@ class SshHost {
 
  private:
   std::vector<std::string> ssh_options() const;
+  std::vector<std::string> ssh_argv(const std::vector<std::string>& extra) const;
 
   std::string label_;
   pipeline::HostAddress address_;
   SshIdentity identity_;
+  std::string control_path_;  // set while a master connection is open
+  util::ChildProcess master_;
 };
+
+// Where an app's deployments keep their master connections' sockets (HOME/ssh/APP/mux).
+std::string master_sockets_dir(const store::HomeLayout& layout, const std::string& app);
+// Ends master connections a killed daemon left behind (their sockets under HOME/ssh/*/mux).
+void close_leftover_masters(const store::HomeLayout& layout);
 
 // rsync's "Total bytes sent: 1,234" from its --stats output, or -1.
 long long rsync_bytes_sent(const std::string& output);

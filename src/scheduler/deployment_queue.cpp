@@ -58,6 +58,8 @@ void DeploymentQueue::recover() {
     store_.update_deployment(deployment);
     spdlog::info("deployment {} interrupted by a stop of slipway", deployment.id);
   }
+  // ssh connections a killed daemon left open to its hosts.
+  deploy::close_leftover_masters(services_.layout);
   std::vector<store::Instance> to_stop;
   for (auto instance : store_.list_instances(std::nullopt, true)) {
     try {

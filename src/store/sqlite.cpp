@@ -63,7 +63,10 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  db_->fail("step");
+  // Which statement, so that a failure in the log says where it happened.
+  std::string sql = sqlite3_sql(stmt_.get()) ? sqlite3_sql(stmt_.get()) : "";
+  if (sql.size() > 120) sql = sql.substr(0, 117) + "...";
+  db_->fail("step '" + sql + "'");
 }
 
 void Statement::run() {

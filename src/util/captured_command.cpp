@@ -17,13 +17,13 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 1 << 20;
 
+}  // namespace
+
 std::vector<std::string> our_environment() {
   std::vector<std::string> env;
   for (char** entry = environ; entry && *entry; ++entry) env.emplace_back(*entry);
   return env;
 }
-
-}  // namespace
 
 CapturedResult run_captured(const CapturedCommand& command) {
   int out[2];

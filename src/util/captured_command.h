@@ -27,6 +27,9 @@ struct CapturedResult {
   bool ok() const { return exit_code == 0 && !timed_out && !stopped; }
 };
 
+// This process's environment, "KEY=VALUE" each.
+std::vector<std::string> our_environment();
+
 // Throws util::Error only when the command cannot be started at all.
 CapturedResult run_captured(const CapturedCommand& command);
 

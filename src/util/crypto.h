@@ -7,6 +7,8 @@
 namespace slipway::util {
 
 std::string sha256_hex(std::string_view data);
+// The SHA-256 of a file's contents, read in pieces. Throws util::Error.
+std::string sha256_file_hex(const std::string& path);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Compares without an early exit, so the time taken says nothing about where
 // two secrets differ.

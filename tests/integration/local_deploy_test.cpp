@@ -338,15 +338,14 @@ TEST_F(LocalDeployTest, DeletingTheAppStopsItsProcessesAndUnpublishesIt) {
 }
 
 TEST_F(LocalDeployTest, AnEnvironmentWithAnotherTargetIsNeverDeployedLocally) {
-  std::string pipeline = std::string(kPipeline) + "  fleet:\n    target: ssh\n    branch: other\n    hosts: [deploy@web1]\n"
-                                                  "    path: /srv/shop\n";
-  commit(repo_, {{"slipway.yml", pipeline}}, "an ssh environment");
+  std::string pipeline = std::string(kPipeline) + "  fleet:\n    target: docker\n    branch: other\n    port: 8000\n";
+  commit(repo_, {{"slipway.yml", pipeline}}, "a docker environment");
   ASSERT_EQ(push_and_deploy()["status"], "success");
   auto deploy = api("POST", "/apps/shop/deploy", {{"environment", "fleet"}});
   ASSERT_EQ(deploy.status, 201) << deploy.body;
   auto done = wait_for_deployment(deploy.json()["id"]);
   EXPECT_EQ(done["status"], "failed");
-  EXPECT_NE(done["reason"].get<std::string>().find("target: ssh"), std::string::npos) << done.dump();
+  EXPECT_NE(done["reason"].get<std::string>().find("target: docker"), std::string::npos) << done.dump();
   EXPECT_EQ(supervisor_pids(home_).size(), 1u);
   EXPECT_EQ(via_proxy("fleet.shop.localhost").status, 404);
   // `slipway apps` shows the failure instead of "never deployed".
