@@ -877,7 +877,7 @@ SshPhases ssh_phases_of(Bench& bench, const SshHosts& hosts, const nlohmann::jso
     if (at == 0) continue;  // the output of a command on a host: not time-stamped
     const std::string text = line.substr(gap + 2);
     if (text.find(": reachable, current release ") != std::string::npos) p.connected = at;
-    if (text.find(": installed slipway in ") != std::string::npos) p.installed = at;
+    if (text.find(": installed slipway as ") != std::string::npos) p.installed = at;
     if (text.find(" delivered (") != std::string::npos) p.delivered = at;
     if (text.find(" is live on ") != std::string::npos) p.live = at;
     for (std::size_t i = 0; i < hosts.hosts().size(); ++i) {
@@ -1176,6 +1176,7 @@ void bench_ssh_deploys(int incremental) {
                     ""});
   } catch (...) {
     bench.daemon_.stop();  // before the hosts go away, as the end-to-end tests do
+    std::fprintf(stderr, "--- daemon output ---\n%s--- end ---\n", bench.daemon_.output().c_str());
     throw;
   }
 }

@@ -385,10 +385,6 @@ void SshDeployment::activate(Host& host) {
     throw DeployFailure("switching " + ssh.describe_failure(switched));
   }
   host.switched = true;
-  {
-    std::lock_guard lock(mutex_);
-    store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, true);
-  }
   record(host, "switched", "current -> releases/" + release_name_);
   try {
     restart(host, release_name_);
@@ -396,6 +392,11 @@ void SshDeployment::activate(Host& host) {
   } catch (const DeployFailure& failure) {
     record(host, "failed", failure.reason);
     throw;
+  }
+  // Recorded as the host's live release once it serves (a crash before leaves the old one recorded).
+  {
+    std::lock_guard lock(mutex_);
+    store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, true);
   }
   record(host, "healthy", "release " + std::to_string(release_.number) + " serving");
 }

@@ -415,7 +415,7 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
       auto store = store::SqliteStore::open(database_path_);
       if (!store) throw util::Error(store.error());
       std::unique_ptr<deploy::DeploymentRun> run;
-      if (target_of(deployment) == pipeline::Target::ssh) {
+      if (target_of(**store, deployment) == pipeline::Target::ssh) {
         run = std::make_unique<deploy::SshDeployment>(services_, **store, deployment, stopping_);
       } else {
         run = std::make_unique<deploy::LocalDeployment>(services_, **store, deployment, stopping_);
@@ -432,9 +432,9 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
 }
 
 // The target of DEPLOYMENT's environment in its release's slipway.yml (local when unreadable:
-// LocalDeployment then reports what is wrong).
-pipeline::Target DeploymentQueue::target_of(const store::Deployment& deployment) {
-  auto release = store_.find_release(deployment.release_id);
+// LocalDeployment then reports what is wrong). Called on a worker thread: STORE is its own.
+pipeline::Target DeploymentQueue::target_of(store::Store& store, const store::Deployment& deployment) {
+  auto release = store.find_release(deployment.release_id);
   if (!release) return pipeline::Target::local;
   auto plan = deploy::read_release_plan(release->dir);
   if (!plan) return pipeline::Target::local;

@@ -78,7 +78,7 @@ class DeploymentQueue {
 
   store::Deployment enqueue(const store::Project& project, const std::string& environment, store::Id release_id,
                             const std::string& kind, const std::string& trigger, const std::string& approved_by = "");
-  pipeline::Target target_of(const store::Deployment& deployment);
+  static pipeline::Target target_of(store::Store& store, const store::Deployment& deployment);
   std::optional<store::Release> headed_for(store::Id project_id, const std::string& environment);
   store::Release with_config(const store::Release& base, int version);
   void pump();
