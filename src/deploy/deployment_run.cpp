@@ -56,6 +56,17 @@ store::Deployment DeploymentRun::run() {
   return deployment_;
 }
 
+store::LiveRelease DeploymentRun::live_record() const {
+  store::LiveRelease live;
+  live.project_id = project_.id;
+  live.environment = deployment_.environment;
+  live.deployment_id = deployment_.id;
+  live.release_id = release_.id;
+  live.previous_release_id = previous_ ? previous_->release_id : 0;
+  live.since = util::now_ms();
+  return live;
+}
+
 void DeploymentRun::load() {
   auto project = store_.find_project(deployment_.project_id);
   auto release = store_.find_release(deployment_.release_id);

@@ -67,6 +67,8 @@ class DeploymentRun {
   // Runs COMMAND with `sh -e -c` in DIR (empty: the release tree) with the app's environment.
   void run_command(const std::string& what, const std::string& command, const std::string& dir = "");
   std::vector<std::string> process_env(int port) const;
+  // This deployment's release as what serves its environment from now on.
+  store::LiveRelease live_record() const;
   // Parks the deployment as `waiting` for an approval instead of ending it.
   void park() { parked_ = true; }
   bool parked() const { return parked_; }

@@ -1,6 +1,7 @@
 #include "deploy/host_activation.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,20 @@ int port_of(const std::string& instance_dir) {
   return 0;
 }
 
+// One activation (or stop) per deploy path at a time: a deployment that gave up on a host
+// (slipway stopping, a timeout) may have left one running there, and the next must wait for it.
+util::Fd lock_deploy_path(const std::string& root) {
+  fs::create_directories(root + "/.slipway");
+  util::Fd fd = util::open_file(root + "/.slipway/activate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  const auto deadline = std::chrono::steady_clock::now() + 10min;
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) util::throw_errno("flock " + root + "/.slipway/activate.lock");
+    if (std::chrono::steady_clock::now() > deadline) throw util::Error("another activation holds " + root);
+    std::this_thread::sleep_for(50ms);
+  }
+  return fd;
+}
+
 HostActivation load(const std::string& root, const std::string& name) {
   const std::string file = root + "/.slipway/releases/" + name + ".json";
   std::ifstream in(file);
@@ -91,6 +106,22 @@ HostActivation load(const std::string& root, const std::string& name) {
     throw util::Error("release " + name + " is not on this host: no " + root + "/releases/" + name);
   }
   return *activation;
+}
+
+// Every instance under ROOT and the private nginx; the caller holds the deploy path lock.
+void stop_everything(const std::string& root, std::chrono::milliseconds grace) {
+  const auto dirs = instance_dirs(root);
+  exec::stop_instances(dirs, grace + 5s);
+  std::error_code ec;
+  for (const auto& dir : dirs) fs::remove_all(dir, ec);
+  for (const auto& activation : fs::directory_iterator(instances_root(root), ec)) {
+    fs::remove(activation.path(), ec);  // only when empty
+  }
+  if (fs::exists(nginx_prefix(root))) {
+    proxy::ProxySettings settings;
+    settings.prefix = nginx_prefix(root);
+    if (auto nginx = proxy::NginxProxy::open(settings); nginx && nginx->master_pid()) nginx->stop();
+  }
 }
 
 struct Started {
@@ -106,20 +137,26 @@ class Activation {
 
   std::vector<std::string> run() {
     const bool has_web = std::any_of(a_.processes.begin(), a_.processes.end(),
-                                     [](const HostProcess& p) { return p.name == "web"; });
+                                     [](const HostProcess& p) { return p.name == "web" && p.count > 0; });
     auto nginx = a_.proxy == "none" || !has_web || a_.port <= 0 ? util::Expected<proxy::NginxProxy>(util::unexpected("off"))
                                                                 : open_nginx();
     if (a_.proxy == "nginx" && !nginx) throw util::Error("proxy: nginx asked for, but " + nginx.error());
     const auto old = instance_dirs(root_);
     if (!nginx) {
       // The port is the app's own: the old processes make room first.
-      stop_on_host(root_, a_.stop_grace);
-      start(false);
-      lines_.push_back(fmt::format("restarted on port {} (no nginx on this host: a short gap)", a_.port));
+      stop_everything(root_, a_.stop_grace);
+      start_or_clean_up(false);
+      lines_.push_back(has_web ? fmt::format("restarted on port {} (no nginx on this host: a short gap)", a_.port)
+                               : std::string("restarted"));
       return lines_;
     }
-    start(true);
-    wait_healthy();
+    start_or_clean_up(true);
+    try {
+      wait_healthy();
+    } catch (...) {
+      stop_started();
+      throw;
+    }
     std::vector<proxy::Site> sites(1);
     sites[0].app = "app";
     sites[0].environment = "host";
@@ -135,11 +172,17 @@ class Activation {
     } else {
       // The first time (or after a host without nginx): whatever holds the port goes first.
       exec::stop_instances(old, a_.stop_grace + 5s);
+      remove_dirs(old);
       try {
         nginx->start(sites);
       } catch (const std::exception& e) {
+        // Serving matters more than the proxy: run the release on the port itself.
         stop_started();
-        throw;
+        started_.clear();
+        start_or_clean_up(false);
+        lines_.push_back(std::string("nginx did not start (") + e.what() + "); running on port " +
+                         std::to_string(a_.port) + " without it");
+        return lines_;
       }
     }
     lines_.push_back(fmt::format("nginx on port {} switched to release {}", a_.port, name_));
@@ -157,6 +200,16 @@ class Activation {
     settings.prefix = nginx_prefix(root_);
     settings.listen = "0.0.0.0:" + std::to_string(a_.port);
     return proxy::NginxProxy::open(settings);
+  }
+
+  // start(), and should a launch fail halfway, the instances it did start are stopped again.
+  void start_or_clean_up(bool behind_nginx) {
+    try {
+      start(behind_nginx);
+    } catch (...) {
+      stop_started();
+      throw;
+    }
   }
 
   void start(bool behind_nginx) {
@@ -197,6 +250,7 @@ class Activation {
     }
   }
 
+  // Throws when one is not healthy in time; the caller stops what was started.
   void wait_healthy() {
     for (const auto& s : started_) {
       if (s.port <= 0) continue;
@@ -212,7 +266,6 @@ class Activation {
       };
       auto result = deploy::wait_healthy(probe, a_.health_timeout, stop_reason);
       if (!result.healthy) {
-        stop_started();
         throw util::Error(fmt::format("{} of {} is not healthy on the host: {}; the old release keeps serving",
                                       s.name, name_, result.detail));
       }
@@ -299,6 +352,7 @@ util::Expected<HostActivation> activation_from_json(const std::string& text) {
 
 std::vector<std::string> activate_on_host(const std::string& self_binary, const std::string& root,
                                           const std::string& name) {
+  auto lock = lock_deploy_path(root);
   return Activation(self_binary, root, name, load(root, name)).run();
 }
 
@@ -322,19 +376,10 @@ void retire_on_host(const std::string& root, const std::vector<std::string>& dir
 }
 
 void stop_on_host(const std::string& root, std::chrono::milliseconds grace) {
-  const auto dirs = instance_dirs(root);
-  exec::stop_instances(dirs, grace + 5s);
-  std::error_code ec;
-  for (const auto& dir : dirs) fs::remove_all(dir, ec);
-  for (const auto& activation : fs::directory_iterator(instances_root(root), ec)) {
-    fs::remove(activation.path(), ec);  // only when empty
-  }
-  if (fs::exists(nginx_prefix(root))) {
-    proxy::ProxySettings settings;
-    settings.prefix = nginx_prefix(root);
-    if (auto nginx = proxy::NginxProxy::open(settings); nginx && nginx->master_pid()) nginx->stop();
-  }
+  auto lock = lock_deploy_path(root);
+  stop_everything(root, grace);
 }
+
 
 std::vector<std::string> status_on_host(const std::string& root) {
   std::vector<std::string> lines;

@@ -187,14 +187,7 @@ void LocalDeployment::check_static_site() {
 }
 
 void LocalDeployment::switch_traffic() {
-  store::LiveRelease live;
-  live.project_id = project_.id;
-  live.environment = deployment_.environment;
-  live.deployment_id = deployment_.id;
-  live.release_id = release_.id;
-  live.previous_release_id = previous_ ? previous_->release_id : 0;
-  live.since = util::now_ms();
-  store_.set_live(live);
+  store_.set_live(live_record());
   auto applied = services_.proxy.apply(store_);
   if (!applied) {
     // Back to what serves now, in the store and in nginx (which may have taken

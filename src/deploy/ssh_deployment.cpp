@@ -57,16 +57,17 @@ fi
 for entry in "$@"; do
   case "$entry" in
     */) entry=${entry%/}; mkdir -p "$root/shared/$entry" ;;
-    *) mkdir -p "$(dirname "$root/shared/$entry")"; [ -e "$root/shared/$entry" ] || : > "$root/shared/$entry" ;;
+    *) mkdir -p "$(dirname "$root/shared/$entry")"; [ -e "$root/shared/$entry" ] || (umask 077; : > "$root/shared/$entry") ;;
   esac
   rm -rf "$root/releases/$name/$entry"
   mkdir -p "$(dirname "$root/releases/$name/$entry")"
   ln -s "$root/shared/$entry" "$root/releases/$name/$entry"
 done)sh";
 
-constexpr const char* kInReleaseScript = R"sh(set -e
-root=$1; name=$2; command=$3
-cd "$root/releases/$name"
+// COMMAND in DIR (the release's tree, or `current`) with release NAME's environment.
+constexpr const char* kCommandScript = R"sh(set -e
+root=$1; name=$2; dir=$3; command=$4
+cd "$dir"
 . "$root/.slipway/releases/$name.env"
 exec sh -e -c "$command")sh";
 
@@ -75,12 +76,6 @@ cd "$1"
 if [ -z "$2" ]; then rm -f current; exit 0; fi
 ln -sfn "releases/$2" .current.tmp
 mv -T .current.tmp current)sh";
-
-constexpr const char* kInCurrentScript = R"sh(set -e
-root=$1; name=$2; command=$3
-cd "$root/current"
-. "$root/.slipway/releases/$name.env"
-exec sh -e -c "$command")sh";
 
 constexpr const char* kPruneScript = R"sh(set -e
 root=$1; shift
@@ -128,7 +123,8 @@ SshDeployment::SshDeployment(DeployServices& services, store::Store& store, stor
 
 // `slipway host activate` waits for health, drains and stops the old processes.
 std::chrono::milliseconds SshDeployment::activate_timeout() const {
-  return environment_->health.timeout + environment_->drain + 2 * services_.settings.stop_grace + 60s;
+  // Each web instance gets its own health wait.
+  return environment_->health.timeout * std::max(1, web_instances_) + 2 * services_.settings.stop_grace + 60s;
 }
 
 std::string SshDeployment::binary_path() const { return root() + "/.slipway/bin/slipway-" + binary_id_; }
@@ -229,21 +225,15 @@ void SshDeployment::execute() {
 
   const std::size_t batch = static_cast<std::size_t>(std::max(1, environment_->batch));
   for (std::size_t first = 0; first < all.size(); first += batch) {
+    if (stopping_) throw DeployInterrupted{};
     std::vector<Host*> group(all.begin() + static_cast<long>(first),
                              all.begin() + static_cast<long>(std::min(all.size(), first + batch)));
     on_each(group, [this](Host& host) { activate(host); });
   }
 
-  store::LiveRelease live;
-  live.project_id = project_.id;
-  live.environment = deployment_.environment;
-  live.deployment_id = deployment_.id;
-  live.release_id = release_.id;
-  live.previous_release_id = previous_ ? previous_->release_id : 0;
-  live.since = util::now_ms();
   {
     std::lock_guard lock(mutex_);
-    store_.set_live(live);
+    store_.set_live(live_record());
   }
   committed_ = true;  // from here on nothing is switched back, whatever happens
   say(fmt::format("release {} is live on {} host(s)", release_.number, hosts_.size()));
@@ -251,6 +241,8 @@ void SshDeployment::execute() {
     on_each(all, [this](Host& host) { prune(host); });
   } catch (const DeployFailure& failure) {
     say("warning: pruning: " + failure.reason);
+  } catch (const DeployInterrupted&) {
+    say("warning: pruning was cut short: slipway is stopping");
   }
 }
 
@@ -321,15 +313,13 @@ void SshDeployment::deliver(Host& host) {
       recorded = recorded || (held.host == ssh.label() && held.release_id == release_.id);
     }
   }
-  if (there && recorded) {
-    record(host, "delivered", "already on the host");
-    return;
-  }
+  // This slipway's copy first: a release delivered by an older slipway needs it all the same.
   if (!binary_id_.empty() && !host.binary_present) {
     auto copied = ssh.rsync(local_binary_, binary_path(), "", timeout(), &stopping_);
     if (!copied.ok()) throw DeployFailure("copying slipway to " + ssh.describe_failure(copied));
     say(ssh.label() + ": installed slipway as " + binary_path());
   }
+  const bool copy = !(there && recorded);
   // Against what the host runs now, else its newest release: unchanged files become hard links.
   std::string base = host.current;
   if (base.empty() || base == release_name_) {
@@ -339,13 +329,16 @@ void SshDeployment::deliver(Host& host) {
     }
   }
   const std::string link_dest = base.empty() ? "" : root() + "/releases/" + base;
-  auto copied = ssh.rsync(release_.dir + "/", target + "/", link_dest, timeout(), &stopping_);
-  if (stopping_) throw DeployInterrupted{};
-  if (!copied.ok()) {
-    record(host, "failed", "rsync: " + ssh.describe_failure(copied));
-    throw DeployFailure("copying the release to " + ssh.describe_failure(copied));
+  if (copy) {
+    auto copied = ssh.rsync(release_.dir + "/", target + "/", link_dest, timeout(), &stopping_);
+    if (stopping_) throw DeployInterrupted{};
+    if (!copied.ok()) {
+      record(host, "failed", "rsync: " + ssh.describe_failure(copied));
+      throw DeployFailure("copying the release to " + ssh.describe_failure(copied));
+    }
+    host.record.bytes_sent = std::max(0LL, rsync_bytes_sent(copied.output));
   }
-  host.record.bytes_sent = std::max(0LL, rsync_bytes_sent(copied.output));
+  // The env and activation files are written every time: a scale or a newer slipway changes them.
 
   std::vector<std::string> args = {root(), release_name_, std::to_string(env_text_.size()), binary_id_};
   args.insert(args.end(), environment_->shared.begin(), environment_->shared.end());
@@ -354,10 +347,14 @@ void SshDeployment::deliver(Host& host) {
     record(host, "failed", ssh.describe_failure(installed));
     throw DeployFailure("installing the release on " + ssh.describe_failure(installed));
   }
-  host.releases.push_back(release_name_);
+  if (copy) host.releases.push_back(release_name_);
   {
     std::lock_guard lock(mutex_);
     store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, false);
+  }
+  if (!copy) {
+    record(host, "delivered", "already on the host");
+    return;
   }
   record(host, "delivered",
          fmt::format("{} bytes sent{}", host.record.bytes_sent, base.empty() ? "" : ", unchanged files linked to " + base));
@@ -371,7 +368,9 @@ void SshDeployment::run_release_command() {
   }
   const auto& command = *plan_.app.release_command;
   say("release command on " + chosen->ssh->label() + ": " + command);
-  auto result = chosen->ssh->script(kInReleaseScript, {root(), release_name_, command}, timeout(), &stopping_);
+  // Not cut short when slipway stops: killing ssh would not stop the command on the host.
+  auto result = chosen->ssh->script(kCommandScript, {root(), release_name_, root() + "/releases/" + release_name_, command},
+                                     timeout());
   say_output(result.output);
   if (stopping_) throw DeployInterrupted{};
   if (!result.ok()) throw DeployFailure("release command failed on " + chosen->ssh->describe_failure(result));
@@ -379,12 +378,13 @@ void SshDeployment::run_release_command() {
 
 void SshDeployment::activate(Host& host) {
   const auto& ssh = *host.ssh;
-  auto switched = ssh.script(kSwitchScript, {root(), release_name_}, 60s, &stopping_);
+  // Counted as switched before it is asked: should the answer be lost, switching back is harmless.
+  host.switched = true;
+  auto switched = ssh.script(kSwitchScript, {root(), release_name_}, 60s);
   if (!switched.ok()) {
     record(host, "failed", ssh.describe_failure(switched));
     throw DeployFailure("switching " + ssh.describe_failure(switched));
   }
-  host.switched = true;
   record(host, "switched", "current -> releases/" + release_name_);
   try {
     restart(host, release_name_);
@@ -406,13 +406,14 @@ void SshDeployment::restart(Host& host, const std::string& name) {
   util::CapturedResult result;
   if (!supervised()) {
     say(ssh.label() + ": restart: " + environment_->restart);
-    result = ssh.script(kInCurrentScript, {root(), name, environment_->restart}, timeout(), &stopping_);
+    result = ssh.script(kCommandScript, {root(), name, root() + "/current", environment_->restart}, timeout());
   } else if (plan_.app.processes.empty()) {
     say(ssh.label() + ": the release has no processes to run (a web server on the host serves " + root() +
         "/current)");
     return;
   } else {
-    result = ssh.run({binary_path(), "host", "activate", root(), name}, activate_timeout(), &stopping_);
+    // Runs to its end on the host (slipway stopping or not): a second activation must not race it.
+    result = ssh.run({binary_path(), "host", "activate", root(), name}, activate_timeout());
   }
   if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
   if (stopping_) throw DeployInterrupted{};
@@ -430,7 +431,7 @@ void SshDeployment::check_health(Host& host, const std::string& name) {
     const auto deadline = std::chrono::steady_clock::now() + health.timeout;
     util::CapturedResult result;
     for (int attempt = 0;; ++attempt) {
-      result = ssh.script(kInCurrentScript, {root(), name, health.command}, 30s, &stopping_);
+      result = ssh.script(kCommandScript, {root(), name, root() + "/current", health.command}, 30s, &stopping_);
       if (result.ok() || stopping_ || std::chrono::steady_clock::now() >= deadline || result.exit_code == 255) break;
       std::this_thread::sleep_for(attempt < 10 ? 200ms : 1s);
     }
@@ -453,7 +454,7 @@ void SshDeployment::check_health(Host& host, const std::string& name) {
     if (!parsed) throw DeployFailure(ssh.label() + ": " + parsed.error());
     probe = *parsed;
     what = "GET " + url;
-  } else if (supervised() && !plan_.app.processes.empty()) {
+  } else if (supervised() && has_web_) {
     probe.host = ssh.address().host;
     probe.port = app_port();
     auto resolved = probe_for_url("http://" + (probe.host.find(':') != std::string::npos ? "[" + probe.host + "]" : probe.host) +
@@ -501,15 +502,21 @@ void SshDeployment::roll_back(Host& host) {
   if (host.current.empty()) {
     if (supervised() && !binary_id_.empty()) ssh.run({binary_path(), "host", "stop", root()}, 120s);
     std::lock_guard lock(mutex_);
-    store_.remove_host_release(project_.id, deployment_.environment, ssh.label(), release_.id);
+    store_.record_host_release(project_.id, deployment_.environment, ssh.label(), release_.id, false);
   } else {
     util::CapturedResult result;
     if (!supervised()) {
-      result = ssh.script(kInCurrentScript, {root(), host.current, environment_->restart}, timeout());
+      result = ssh.script(kCommandScript, {root(), host.current, root() + "/current", environment_->restart}, timeout());
     } else if (!plan_.app.processes.empty()) {
       result = ssh.run({binary_path(), "host", "activate", root(), host.current}, activate_timeout());
     }
     if (!result.output.empty()) say_output(ssh.label() + ": " + result.output);
+    if (!result.ok()) {
+      // It may well still serve the new release: say so, and leave its records as they are.
+      record(host, "failed", failed + "could not switch back to " + host.current + ": " + ssh.describe_failure(result));
+      say("warning: " + ssh.label() + ": could not restart release " + host.current);
+      return;
+    }
     // Back means serving again: wait for it like for a new release, but a failure now only warns.
     try {
       check_health(host, host.current);
@@ -577,14 +584,17 @@ std::string SshDeployment::env_file() const {
   return out;
 }
 
-std::string SshDeployment::activation_json() const {
+std::string SshDeployment::activation_json() {
   HostActivation activation;
   activation.release = release_name_;
   const auto formation = store_.formation(project_.id);
   for (const auto& process : plan_.app.processes) {
     auto wanted = formation.find(process.name);
-    activation.processes.push_back({process.name, process.command, wanted == formation.end() ? 1 : wanted->second});
+    const int count = wanted == formation.end() ? 1 : wanted->second;
+    activation.processes.push_back({process.name, process.command, count});
+    if (process.name == "web") web_instances_ = count;
   }
+  has_web_ = web_instances_ > 0;
   activation.port = app_port();
   activation.proxy = environment_->proxy;
   const auto& health = environment_->health;

@@ -5,7 +5,7 @@
 // command, or Slipway's own supervisor there) and health-checked. A host that
 // fails stops the deployment and every host already switched goes back to its
 // previous release. With `approval: manual` it stops after the copy, as
-// `waiting`: approving only switches and restarts.
+// `waiting`: approving runs the release command, switches and restarts.
 #pragma once
 
 #include <functional>
@@ -47,7 +47,7 @@ class SshDeployment final : public DeploymentRun {
   void prune(Host& host);
 
   std::vector<std::string> app_env(bool with_port) const;
-  std::string activation_json() const;
+  std::string activation_json();  // also counts the web instances
   std::string env_file() const;
   std::chrono::milliseconds timeout() const { return services_.settings.command_timeout; }
   bool supervised() const { return environment_->restart.empty(); }
@@ -67,7 +67,9 @@ class SshDeployment final : public DeploymentRun {
   std::string release_name_;
   std::string env_text_;         // what deliver() writes on each host, made once
   std::string activation_text_;
-  bool committed_ = false;       // live on every host and recorded so
+  bool committed_ = false;
+  int web_instances_ = 0;        // from the formation; 0: no web process to check
+  bool has_web_ = false;       // live on every host and recorded so
   std::string local_binary_;    // this slipway, copied to the hosts (supervised mode)
   std::string binary_id_;       // ...as PATH/.slipway/bin/slipway-ID
   std::mutex mutex_;

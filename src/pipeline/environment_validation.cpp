@@ -106,9 +106,10 @@ void health_check(ValidationContext& context, const Entry& entry, HealthCheck& h
       }
     } else if (key.key == "url") {
       auto url = word_value(context, key);
-      if (url && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-        context.error(key.value_mark(),
-                      "health check 'url' must start with http:// or https://, got " + quoted(*url));
+      // Plain http: the probe speaks no TLS (check the app behind the host's TLS terminator).
+      if (url && url->rfind("http://", 0) != 0) {
+        context.error(key.value_mark(), "health check 'url' must start with http:// (https is not supported), got " +
+                                            quoted(*url));
       } else if (url) {
         health.url = std::move(*url);
       }

@@ -176,7 +176,7 @@ TEST(Environments, Health) {
   EXPECT_EQ(errors("deploy:\n  web: {health: {path: healthz}}\n"),
             "slipway.yml:3:24: health check 'path' must start with '/', got 'healthz'");
   EXPECT_EQ(errors("deploy:\n  web: {health: {url: \"ftp://x\"}}\n"),
-            "slipway.yml:3:23: health check 'url' must start with http:// or https://, got 'ftp://x'");
+            "slipway.yml:3:23: health check 'url' must start with http:// (https is not supported), got 'ftp://x'");
   EXPECT_EQ(errors("deploy:\n  web: {health: {timeout: 30}}\n"),
             "slipway.yml:3:27: 'timeout': duration '30' has no unit; add one: ms, s, m or h (e.g. 30s)");
   EXPECT_EQ(errors("deploy:\n  web: {health: {timeout: 0s}}\n"),

@@ -36,6 +36,7 @@ bool branch_deploys(const pipeline::Environment& environment, const store::Proje
 }  // namespace
 
 struct DeploymentQueue::Worker {
+  store::Id deployment_id = 0;
   std::thread thread;
 };
 
@@ -156,6 +157,7 @@ void DeploymentQueue::run_succeeded(const store::Run& run, const store::Project&
       targets.push_back(&environment);
     }
   }
+  const std::string requested_environment = requested != deploy_after_run_.end() ? requested->second : "";
   if (requested != deploy_after_run_.end()) deploy_after_run_.erase(requested);
   if (targets.empty()) return;
 
@@ -188,7 +190,9 @@ void DeploymentQueue::run_succeeded(const store::Run& run, const store::Project&
       store_.update_deployment(deployment);
       continue;
     }
-    enqueue(project, environment->name, release.id, "deploy", run.trigger);
+    // `slipway deploy --ref` asked for this environment: a person decided, no second approval.
+    const bool asked = requested_environment == environment->name;
+    enqueue(project, environment->name, release.id, "deploy", run.trigger, asked ? "deployed by hand" : "");
   }
   pump();
 }
@@ -241,6 +245,7 @@ util::Expected<store::Deployment> DeploymentQueue::approve(const store::Project&
   deployment.status = DeploymentStatus::queued;
   deployment.approved_by = by;
   deployment.reason.clear();
+  deployment.finished_at = 0;
   store_.update_deployment(deployment);
   spdlog::info("deployment {} approved by {}", deployment.id, by);
   pump();
@@ -298,6 +303,8 @@ std::optional<store::Release> DeploymentQueue::headed_for(store::Id project_id, 
   filter.environment = environment;
   filter.limit = 20;
   for (const auto& deployment : store_.list_deployments(filter)) {
+    // One that waits for approval is not on its way: a config change must not carry it live.
+    if (deployment.status == DeploymentStatus::waiting) continue;
     if (!store::is_finished(deployment.status)) return store_.find_release(deployment.release_id);
   }
   auto live = store_.find_live(project_id, environment);
@@ -363,6 +370,8 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
   if (auto applied = services_.proxy.apply(store_); !applied) return applied;
   deploy::remove_tree(services_.layout.apps_dir() + "/" + project.name);
   deploy::remove_tree(services_.layout.app_releases(project.name));
+  // Its key: a new app of the same name must not inherit the hosts that trust this one.
+  deploy::remove_tree(services_.layout.ssh_dir(project.name));
   return {};
 }
 
@@ -410,7 +419,9 @@ void DeploymentQueue::pump() {
 void DeploymentQueue::launch(const store::Deployment& deployment) {
   auto worker = std::make_unique<Worker>();
   const auto id = deployment.id;
-  worker->thread = std::thread([this, deployment, id] {
+  const auto key = next_worker_++;
+  worker->deployment_id = id;
+  worker->thread = std::thread([this, deployment, id, key] {
     try {
       auto store = store::SqliteStore::open(database_path_);
       if (!store) throw util::Error(store.error());
@@ -426,9 +437,9 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
     } catch (const std::exception& e) {
       spdlog::error("deployment {}: {}", deployment.id, e.what());
     }
-    boost::asio::post(io_, [this, id] { finished(id); });
+    boost::asio::post(io_, [this, key, id] { finished(key, id); });
   });
-  workers_[id] = std::move(worker);
+  workers_[key] = std::move(worker);
 }
 
 // The target of DEPLOYMENT's environment in its release's slipway.yml (local when unreadable:
@@ -442,11 +453,19 @@ pipeline::Target DeploymentQueue::target_of(store::Store& store, const store::De
   return environment ? environment->target : pipeline::Target::local;
 }
 
-void DeploymentQueue::finished(store::Id deployment_id) {
-  auto it = workers_.find(deployment_id);
+void DeploymentQueue::finished(std::uint64_t worker_key, store::Id deployment_id) {
+  auto it = workers_.find(worker_key);
   if (it != workers_.end()) {
     if (it->second->thread.joinable()) it->second->thread.join();
     workers_.erase(it);
+  }
+  // Approved while its first run (which parked it) was still ending: the second run is its own.
+  for (const auto& [key, worker] : workers_) {
+    if (worker->deployment_id == deployment_id) {
+      check_shutdown_done();
+      pump();
+      return;
+    }
   }
   auto deployment = store_.find_deployment(deployment_id);
   if (deployment && deployment->status == DeploymentStatus::running) {

@@ -83,7 +83,7 @@ class DeploymentQueue {
   store::Release with_config(const store::Release& base, int version);
   void pump();
   void launch(const store::Deployment& deployment);
-  void finished(store::Id deployment_id);
+  void finished(std::uint64_t worker_key, store::Id deployment_id);
   void promote_after(const store::Deployment& deployment);
   void check_shutdown_done();
   void schedule_watch();
@@ -93,7 +93,10 @@ class DeploymentQueue {
   store::Store& store_;
   std::string database_path_;
   deploy::DeployServices& services_;
-  std::map<store::Id, std::unique_ptr<Worker>> workers_;  // by deployment id
+  // By launch: one deployment may run twice (parked for approval, then approved) and its first
+  // worker may still be ending when the second starts.
+  std::map<std::uint64_t, std::unique_ptr<Worker>> workers_;
+  std::uint64_t next_worker_ = 1;
   std::map<store::Id, std::string> deploy_after_run_;     // run id -> environment
   std::atomic<bool> stopping_{false};
   bool started_ = false;

@@ -424,6 +424,20 @@ TEST_F(LocalDeployTest, ManualApprovalWaitsThenDeploys) {
   EXPECT_EQ(done["approved_by"], "lead");
   auto again = cli({"approve", "shop", "production"}, make_token("deployer", "lead2"));
   EXPECT_NE(again.output.find("nothing is waiting for approval"), std::string::npos) << again.output;
+
+  // A config change while release 2 waits redeploys what is live, never the waiting release.
+  commit(repo_, {{"VERSION", "2"}}, "version 2");
+  auto second = push_and_deploy();
+  ASSERT_EQ(second["status"], "waiting") << second.dump(2);
+  auto config = cli({"config", "set", "shop", "GREETING=hi"});
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  auto deployments = wait_for_deployments("shop", 3);
+  auto redeployed = wait_for_deployment(deployments[0]["id"].get<std::int64_t>());
+  EXPECT_EQ(redeployed["kind"], "config");
+  EXPECT_EQ(redeployed["status"], "success") << redeployed.dump(2);
+  EXPECT_EQ(served(), "version 1 release 3\n") << "release 3: the code of release 1 with config version 1";
+  EXPECT_EQ(api("GET", "/deployments/" + std::to_string(second["id"].get<std::int64_t>())).json()["status"],
+            "superseded");
 }
 
 }  // namespace

@@ -60,13 +60,6 @@ std::string random_bytes(std::size_t size) {
   return out;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Every regular file under DIR with a hash of its content; what the app writes while it runs
 // (Python's __pycache__) and the links to shared/ are not part of the release.
 std::map<std::string, std::size_t> tree_of(const fs::path& dir) {
@@ -77,7 +70,7 @@ std::map<std::string, std::size_t> tree_of(const fs::path& dir) {
       continue;
     }
     if (it->is_symlink() || !it->is_regular_file()) continue;
-    files[fs::relative(it->path(), dir).string()] = std::hash<std::string>{}(read_file(it->path()));
+    files[fs::relative(it->path(), dir).string()] = std::hash<std::string>{}(read_file(it->path().string()));
   }
   return files;
 }
@@ -407,11 +400,11 @@ TEST_F(SshDeployTest, ARestartCommandAndTheReleaseCommandRunOnTheHosts) {
   auto first = push_and_deploy();
   ASSERT_EQ(first["status"], "success") << first.dump(2) << log_of(first);
   for (int i = 0; i < 2; ++i) {
-    const auto restarts = read_file(tree(i) / "releases" / "restarts.log");  // `..` of the physical release dir
+    const auto restarts = read_file((tree(i) / "releases" / "restarts.log").string());  // `..` of the physical release dir
     EXPECT_EQ(restarts.rfind("restarted 1 in " + path() + "/releases/1-", 0), 0u) << "host " << i << ": " << restarts;
   }
   EXPECT_FALSE(fs::exists(tree(0) / "migrations.log")) << "the release command runs on release_host only";
-  EXPECT_EQ(read_file(tree(1) / "migrations.log"), "migrated for 1\n");
+  EXPECT_EQ(read_file((tree(1) / "migrations.log").string()), "migrated for 1\n");
   // No copy of slipway is needed when the host restarts the app itself.
   EXPECT_FALSE(fs::exists(tree(0) / ".slipway" / "bin" / "slipway"));
   // The environment file with the app's config is for the owner only.
