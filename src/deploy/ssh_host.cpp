@@ -52,7 +52,8 @@ std::vector<std::string> SshHost::ssh_argv(const std::vector<std::string>& extra
 util::Expected<void> SshHost::open_master(const std::string& control_path, std::chrono::milliseconds timeout,
                                           const std::atomic<bool>* stop) {
   close_master();
-  if (control_path.size() > 100) return {};  // sun_path holds 108 bytes: go without
+  // sun_path holds 108 bytes, and ssh first binds PATH.<16 random characters>: go without.
+  if (control_path.size() > 90) return {};
   std::error_code ec;
   std::filesystem::remove(control_path, ec);
   const std::string log_path = control_path + ".log";
@@ -87,6 +88,8 @@ util::Expected<void> SshHost::open_master(const std::string& control_path, std::
     const bool stopped = stop && *stop;
     if (stopped || std::chrono::steady_clock::now() >= deadline) {
       master_ = util::ChildProcess();  // kills and reaps it
+      std::filesystem::remove(control_path, ec);
+      std::filesystem::remove(log_path, ec);
       util::CapturedResult failed;
       failed.timed_out = !stopped;
       failed.stopped = stopped;
