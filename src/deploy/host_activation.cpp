@@ -18,12 +18,12 @@
 #include "exec/instance_control.h"
 #include "exec/instance_spec.h"
 #include "proxy/nginx_proxy.h"
+#include "util/captured_command.h"
 #include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fd.h"
-
-extern char** environ;
+#include "util/strings.h"
 
 namespace slipway::deploy {
 
@@ -51,23 +51,17 @@ std::vector<std::string> instance_dirs(const std::string& root) {
 
 // The login environment sshd gave us, without what describes the ssh session itself.
 std::vector<std::string> login_environment() {
-  std::vector<std::string> env;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string_view text(*entry);
-    if (text.starts_with("SSH_") || text.starts_with("SLIPWAY_RUN=") || text.starts_with("SLIPWAY_STEP=")) continue;
-    env.emplace_back(text);
-  }
+  auto env = util::our_environment();
+  std::erase_if(env, [](const std::string& e) {
+    return e.starts_with("SSH_") || e.starts_with("SLIPWAY_RUN=") || e.starts_with("SLIPWAY_STEP=");
+  });
   return env;
 }
 
+// BASE with OVER's entries added, an entry of OVER winning over BASE's of the same name.
 std::vector<std::string> merged(std::vector<std::string> base, const std::vector<std::string>& over) {
-  for (const auto& entry : over) {
-    const auto key = entry.substr(0, entry.find('=') + 1);
-    base.erase(std::remove_if(base.begin(), base.end(), [&](const std::string& e) { return e.starts_with(key); }),
-               base.end());
-    base.push_back(entry);
-  }
-  return base;
+  base.insert(base.end(), over.begin(), over.end());
+  return util::unique_environment(std::move(base));
 }
 
 // The PORT an instance was given, or 0.
@@ -96,11 +90,9 @@ util::Fd lock_deploy_path(const std::string& root) {
 
 HostActivation load(const std::string& root, const std::string& name) {
   const std::string file = root + "/.slipway/releases/" + name + ".json";
-  std::ifstream in(file);
-  if (!in) throw util::Error("release " + name + " was not delivered to this host: no " + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto activation = activation_from_json(text.str());
+  auto text = util::read_file(file);
+  if (!text) throw util::Error("release " + name + " was not delivered to this host: no " + file);
+  auto activation = activation_from_json(*text);
   if (!activation) throw util::Error(file + ": " + activation.error());
   if (!fs::is_directory(root + "/releases/" + name)) {
     throw util::Error("release " + name + " is not on this host: no " + root + "/releases/" + name);

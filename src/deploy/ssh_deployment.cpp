@@ -20,6 +20,7 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/error.h"
+#include "util/fd.h"
 #include "util/strings.h"
 
 namespace slipway::deploy {
@@ -91,13 +92,6 @@ std::string replace_all(std::string text, std::string_view from, const std::stri
     text.replace(at, from.size(), to);
   }
   return text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // A short id of the binary's contents (its copy on the hosts is named after it), computed
@@ -210,6 +204,10 @@ void SshDeployment::execute() {
 
   connect();
   say(fmt::format("delivering release {} to {} host(s) in {}", release_.number, hosts_.size(), root()));
+  // Which hosts the store says hold this release already (re-delivery after an approval, a rollback).
+  for (const auto& held : store_.list_host_releases(project_.id, deployment_.environment)) {
+    for (auto& host : hosts_) host.recorded = host.recorded || (held.host == host.ssh->label() && held.release_id == release_.id);
+  }
   on_each(all, [this](Host& host) { deliver(host); });
   if (environment_->manual_approval && deployment_.approved_by.empty() && deployment_.kind == "deploy") {
     say("approval: manual: release " + std::to_string(release_.number) +
@@ -250,7 +248,7 @@ void SshDeployment::execute() {
 void SshDeployment::connect() {
   std::vector<Host*> all;
   for (auto& host : hosts_) all.push_back(&host);
-  const std::string known_before = read_text(identity_.known_hosts);
+  const std::string known_before = util::read_file(identity_.known_hosts).value_or("");
   std::vector<std::string> unreachable;
   std::mutex unreachable_mutex;
   const std::string sockets = master_sockets_dir(services_.layout, project_.name);
@@ -292,7 +290,7 @@ void SshDeployment::connect() {
     for (std::size_t i = 0; i < unreachable.size(); ++i) reason += (i ? "; " : "") + unreachable[i];
     throw DeployFailure(reason);
   }
-  const std::string known_after = read_text(identity_.known_hosts);
+  const std::string known_after = util::read_file(identity_.known_hosts).value_or("");
   if (known_after.size() > known_before.size()) {
     say("pinned the host key(s) seen for the first time:\n" + known_after.substr(known_before.size()));
   }
@@ -306,20 +304,13 @@ void SshDeployment::deliver(Host& host) {
   const auto& ssh = *host.ssh;
   const std::string target = root() + "/releases/" + release_name_;
   const bool there = std::find(host.releases.begin(), host.releases.end(), release_name_) != host.releases.end();
-  bool recorded = false;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& held : store_.list_host_releases(project_.id, deployment_.environment)) {
-      recorded = recorded || (held.host == ssh.label() && held.release_id == release_.id);
-    }
-  }
   // This slipway's copy first: a release delivered by an older slipway needs it all the same.
   if (!binary_id_.empty() && !host.binary_present) {
     auto copied = ssh.rsync(local_binary_, binary_path(), "", timeout(), &stopping_);
     if (!copied.ok()) throw DeployFailure("copying slipway to " + ssh.describe_failure(copied));
     say(ssh.label() + ": installed slipway as " + binary_path());
   }
-  const bool copy = !(there && recorded);
+  const bool copy = !(there && host.recorded);
   // Against what the host runs now, else its newest release: unchanged files become hard links.
   std::string base = host.current;
   if (base.empty() || base == release_name_) {

@@ -30,6 +30,7 @@ class SshDeployment final : public DeploymentRun {
     std::string current;                // the release name `current` pointed at before ("": none)
     std::vector<std::string> releases;  // release directories on the host
     bool binary_present = false;        // it has this slipway's binary already
+    bool recorded = false;              // the store says it holds this release
     bool switched = false;
     store::DeploymentHost record;
   };

@@ -69,10 +69,7 @@ util::Expected<void> SshHost::open_master(const std::string& control_path, std::
     if (auto status = master_.try_reap()) {
       util::CapturedResult failed;
       failed.exit_code = util::exit_code_of(*status);
-      std::ifstream in(log_path);
-      std::ostringstream text;
-      text << in.rdbuf();
-      failed.output = text.str();
+      failed.output = util::read_file(log_path).value_or("");
       std::filesystem::remove(log_path, ec);
       return util::unexpected(describe_failure(failed));
     }

@@ -9,20 +9,9 @@
 
 #include "util/captured_command.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace slipway::deploy {
-
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw util::Error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 SshIdentity ensure_ssh_identity(const store::HomeLayout& layout, const std::string& app) {
   const std::string dir = layout.ssh_dir(app);
@@ -43,7 +32,9 @@ SshIdentity ensure_ssh_identity(const store::HomeLayout& layout, const std::stri
 }
 
 std::string public_key(const SshIdentity& identity) {
-  std::string line = read_file(identity.key_file + ".pub");
+  auto text = util::read_file(identity.key_file + ".pub");
+  if (!text) throw util::Error("cannot read " + identity.key_file + ".pub");
+  std::string line = std::move(*text);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   return line;
 }

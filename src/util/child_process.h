@@ -62,6 +62,9 @@ class ChildProcess {
   Fd pidfd_;
 };
 
+// STRINGS as the NULL-terminated char* array execve and posix_spawn take; valid while STRINGS lives.
+std::vector<char*> c_strings(const std::vector<std::string>& strings);
+
 // Whether PID was spawned through ChildProcess and not reaped yet (its owner
 // will reap it; anything else among our children was adopted).
 bool is_owned_child(pid_t pid);

@@ -1,5 +1,9 @@
 #include "util/fd.h"
 
+#include <sstream>
+
+#include <fstream>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -25,6 +29,15 @@ Fd open_file(const std::string& path, int flags, int mode) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
   if (fd < 0) throw_errno("open " + path);
   return Fd(fd);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
 }
 
 void write_all(int fd, const char* data, std::size_t size) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -38,6 +39,8 @@ Pipe make_pipe();
 
 // Opens PATH or throws an Error naming it.
 Fd open_file(const std::string& path, int flags, int mode = 0644);
+// The whole content of the file at PATH, or nothing when it cannot be read.
+std::optional<std::string> read_file(const std::string& path);
 
 // Writes all of DATA, retrying on EINTR and short writes; throws on failure.
 void write_all(int fd, const char* data, std::size_t size);

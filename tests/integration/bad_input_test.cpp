@@ -92,7 +92,7 @@ TEST_F(BadInputTest, LogEndpointRejectsPathTraversal) {
   ASSERT_EQ(push(repo, "app").exit_code, 0);
   auto id = std::to_string(wait_for_run(wait_for_runs("app", 1)[0]["id"].get<std::int64_t>())["id"].get<std::int64_t>());
   std::map<std::string, std::string> auth{{"Authorization", "Bearer " + admin_token_}};
-  for (const std::string target :
+  for (const std::string& target :
        {"/api/v1/runs/" + id + "/steps/..%2f..%2fslipway.db/log", "/api/v1/runs/" + id + "/steps/../../../slipway.db/log",
         "/api/v1/runs/" + id + "/steps/-1/log", "/api/v1/runs/" + id + "/steps/1%00/log",
         "/api/v1/runs/..%2f" + id + "/steps/1/log", "/api/v1/runs/" + id + "/steps/99/log"}) {

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "daemon_process.h"
+#include "util/child_process.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -222,14 +223,6 @@ util::Fd make_mount_namespace(const std::vector<BindMount>& mounts) {
   return mnt;
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
 // The forked child of HostNamespace::spawn. Only system calls here.
 [[noreturn]] void spawn_child(int report_fd, int net_fd, int mnt_fd, int null_fd, int stdout_fd,
                               int stderr_fd, const char* path, char* const* argv) {
@@ -405,7 +398,7 @@ pid_t HostNamespace::spawn(const std::vector<std::string>& argv, int stdout_fd, 
   std::string path = find_executable(argv[0]);
   if (path.empty()) throw util::Error("spawn in " + spec_.name + ": " + argv[0] + " not found");
   // Everything the child needs is prepared before fork.
-  auto args = c_strings(argv);
+  auto args = util::c_strings(argv);
   util::Fd null_fd = util::open_file("/dev/null", O_RDWR);
   util::Pipe report = util::make_pipe();
   pid_t pid = ::fork();
