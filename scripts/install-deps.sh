@@ -14,6 +14,7 @@ packages=(
   python3-flask gunicorn      # examples/flask and examples/broken
   wrk                         # HTTP load generator: keeps traffic on an app while it is deployed
   openssh-client openssh-server rsync iproute2  # ssh targets; the tests run sshd hosts in network namespaces
+  docker.io docker-registry docker-compose busybox-static debootstrap  # containers: the engine, a registry, compose, and what the base images are made from
 )
 # examples/vite builds with Node.js and npm. A node already on PATH (e.g. from NodeSource, which
 # bundles npm) is kept: Debian's npm package would conflict with it.

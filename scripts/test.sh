@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs the dependencies, builds, runs the unit and
-# end-to-end tests (ctest), then builds again with AddressSanitizer and
+# Runs every test: installs the dependencies, starts a Docker engine (unless
+# one answers) and a registry on loopback with the base images (in the
+# background while it builds; stopped by PID at the end), builds, runs the
+# unit and end-to-end tests (ctest), then builds again with AddressSanitizer and
 # UndefinedBehaviorSanitizer and runs the unit tests under them, and runs
 # each libFuzzer target for a short while.
 #   scripts/test.sh            everything
@@ -11,10 +13,29 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
+# The container tests' engine and registry, made ready while Slipway compiles. The state
+# directory is kept between runs: the registry's data and the base images then need no rebuild.
+services=build/test-services
+mkdir -p "$services"
+scripts/test-services.sh stop "$services" >/dev/null 2>&1 || true
+scripts/test-services.sh start "$services" >"$services/start.log" 2>&1 &
+services_pid=$!
+trap 'scripts/test-services.sh stop "$services" || true' EXIT
+
 jobs=$(nproc)
 echo "== build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
+
+echo "== Docker engine, registry and base images"
+if ! wait "$services_pid"; then
+  cat "$services/start.log"
+  echo "test.sh: the Docker engine or the registry did not start" >&2
+  exit 1
+fi
+tail -n 8 "$services/start.log"
+# SLIPWAY_TEST_DOCKER=1: the container tests fail (not skip) without an engine.
+. "$services/env"
 
 echo "== ctest: unit and end-to-end tests"
 status=0

@@ -26,6 +26,7 @@
 #include "cli/serve_command.h"
 #include "cli/ssh_key_commands.h"
 #include "cli/token_commands.h"
+#include "exec/container_step.h"
 #include "exec/supervisor.h"
 
 #ifndef SLIPWAY_VERSION
@@ -119,6 +120,14 @@ int run(int argc, char** argv) {
   supervise->add_option("DIR", *instance_dir, "Instance directory (spec.json)")->required();
   supervise->callback([instance_dir] {
     int status = exec::run_supervisor(*instance_dir);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
+  // Started by the daemon for a step with `image:`; not listed in the help.
+  auto container_spec = std::make_shared<std::string>();
+  CLI::App* container_step = app.add_subcommand("container-step", "Run a step in a container (used by the daemon)")->group("");
+  container_step->add_option("SPEC", *container_spec, "The step, as JSON")->required();
+  container_step->callback([container_spec] {
+    int status = exec::run_container_step(exec::container_step_from_json(*container_spec));
     if (status != 0) throw CLI::RuntimeError(status);
   });
 

@@ -108,6 +108,7 @@ int run_daemon(const DaemonOptions& options) {
                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     settings.kill_grace = std::chrono::seconds(options.kill_grace_seconds);
     settings.base_env = inherited_environment();
+    settings.self_binary = self_binary();
     scm::RepositoryCache repositories;
     scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
     scheduler.recover();

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <set>
 
 #include "deploy/app_config.h"
+#include "deploy/release_directory.h"
 #include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -28,7 +30,7 @@ store::Deployment DeploymentRun::run() {
   try {
     log_ = std::make_unique<DeploymentLog>(services_.layout.deployment_log(deployment_.id), std::vector<std::string>{});
     load();
-    build_release();
+    if (builds_on_this_machine()) build_release();
     execute();
     if (parked_) {
       finish(DeploymentStatus::waiting, "waiting for approval: slipway approve " + project_.name + " " +
@@ -54,6 +56,42 @@ store::Deployment DeploymentRun::run() {
     finish(DeploymentStatus::failed, e.what());
   }
   return deployment_;
+}
+
+// Removes release trees beyond `keep`, never one that is live, previous, or about to be deployed.
+void DeploymentRun::prune_releases() {
+  const int keep = environment_->keep;
+  std::set<int> protected_numbers;
+  std::set<store::Id> protected_ids;
+  for (const auto& live : store_.list_live()) {
+    if (live.project_id != project_.id) continue;
+    protected_ids.insert(live.release_id);
+    protected_ids.insert(live.previous_release_id);
+  }
+  // ... and whatever another environment is about to deploy.
+  for (auto status : {store::DeploymentStatus::queued, store::DeploymentStatus::running}) {
+    for (const auto& d : store_.list_deployments({project_.id, std::nullopt, status, 1000})) protected_ids.insert(d.release_id);
+  }
+  auto releases = store_.list_releases(project_.id);
+  std::vector<int> numbers;
+  for (const auto& release : releases) {
+    if (!std::filesystem::exists(release.dir)) continue;  // pruned before
+    numbers.push_back(release.number);
+    if (protected_ids.count(release.id)) protected_numbers.insert(release.number);
+  }
+  auto doomed = releases_to_prune(numbers, keep, protected_numbers);
+  std::set<int> doomed_set(doomed.begin(), doomed.end());
+  for (const auto& release : releases) {
+    if (!doomed_set.count(release.number)) continue;
+    // A config release shares its code tree with the release it was made from.
+    bool shared = false;
+    for (const auto& other : releases) {
+      shared = shared || (other.dir == release.dir && !doomed_set.count(other.number));
+    }
+    if (shared) continue;
+    remove_tree(release.dir);
+    log_->line(fmt::format("pruned release {}", release.number));
+  }
 }
 
 store::LiveRelease DeploymentRun::live_record() const {
@@ -102,7 +140,14 @@ void DeploymentRun::load() {
     throw DeployFailure{fmt::format("release {}'s slipway.yml has no environment '{}'", release_.number,
                                     deployment_.environment)};
   }
-  log_->line("app: " + plan_.app.description);
+  std::error_code ec;
+  const bool containers =
+      environment_->target == pipeline::Target::docker || environment_->target == pipeline::Target::compose;
+  if (containers && std::filesystem::is_regular_file(release_.dir + "/Dockerfile", ec)) {
+    log_->line("app: its Dockerfile");  // builds and runs it, whatever detection would say
+  } else {
+    log_->line("app: " + plan_.app.description);
+  }
   for (const auto& warning : plan_.app.warnings) log_->line("warning: " + warning);
   store_.set_release_app_type(release_.id, std::string(pipeline::app_type_name(plan_.app.type)));
 }

@@ -63,7 +63,11 @@ class DeploymentRun {
 
   // Reads the project, release, config and plan; throws DeployFailure.
   void load();
+  // Builds what detection says is missing, in the release tree; a target that builds elsewhere
+  // (in an image) says so with builds_on_this_machine().
   void build_release();
+  virtual bool builds_on_this_machine() const { return true; }
+  void prune_releases();
   // Runs COMMAND with `sh -e -c` in DIR (empty: the release tree) with the app's environment.
   void run_command(const std::string& what, const std::string& command, const std::string& dir = "");
   std::vector<std::string> process_env(int port) const;

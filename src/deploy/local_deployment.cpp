@@ -16,6 +16,7 @@
 
 #include "deploy/app_config.h"
 #include "deploy/health_check.h"
+#include "deploy/instance_retirement.h"
 #include "deploy/port_allocator.h"
 #include "deploy/release_directory.h"
 #include "exec/instance_control.h"
@@ -49,6 +50,9 @@ void LocalDeployment::execute() {
   if (environment_->target != pipeline::Target::local) {
     throw DeployFailure{fmt::format("environment '{}' has target: {}, which this version of slipway cannot deploy to yet",
                                     deployment_.environment, pipeline::target_name(environment_->target))};
+  }
+  if (plan_.app.type == pipeline::AppType::dockerfile) {
+    throw DeployFailure{"the app is only a Dockerfile: deploy it with target: docker (or compose)"};
   }
   if (environment_->manual_approval && deployment_.approved_by.empty() && deployment_.kind == "deploy") {
     // The release is already on this machine: delivered. Only the switch waits.
@@ -236,41 +240,6 @@ void LocalDeployment::drain_and_stop_previous() {
   log_->line(fmt::format("stopped {} old instance(s)", old.size()));
 }
 
-void LocalDeployment::prune_releases() {
-  const int keep = environment_->keep;
-  std::set<int> protected_numbers;
-  std::set<store::Id> protected_ids;
-  for (const auto& live : store_.list_live()) {
-    if (live.project_id != project_.id) continue;
-    protected_ids.insert(live.release_id);
-    protected_ids.insert(live.previous_release_id);
-  }
-  // ... and whatever another environment is about to deploy.
-  for (auto status : {store::DeploymentStatus::queued, store::DeploymentStatus::running}) {
-    for (const auto& d : store_.list_deployments({project_.id, std::nullopt, status, 1000})) protected_ids.insert(d.release_id);
-  }
-  auto releases = store_.list_releases(project_.id);
-  std::vector<int> numbers;
-  for (const auto& release : releases) {
-    if (!std::filesystem::exists(release.dir)) continue;  // pruned before
-    numbers.push_back(release.number);
-    if (protected_ids.count(release.id)) protected_numbers.insert(release.number);
-  }
-  auto doomed = releases_to_prune(numbers, keep, protected_numbers);
-  std::set<int> doomed_set(doomed.begin(), doomed.end());
-  for (const auto& release : releases) {
-    if (!doomed_set.count(release.number)) continue;
-    // A config release shares its code tree with the release it was made from.
-    bool shared = false;
-    for (const auto& other : releases) {
-      shared = shared || (other.dir == release.dir && !doomed_set.count(other.number));
-    }
-    if (shared) continue;
-    remove_tree(release.dir);
-    log_->line(fmt::format("pruned release {}", release.number));
-  }
-}
-
 void LocalDeployment::stop_started() {
   std::vector<store::Instance> instances;
   for (const auto& started : started_) instances.push_back(started.instance);
@@ -279,21 +248,10 @@ void LocalDeployment::stop_started() {
   started_.clear();
 }
 
-// Stops INSTANCES (see exec::stop_instances) and retires their records.
+// Stops INSTANCES and retires their records.
 void LocalDeployment::stop_instances(std::vector<store::Instance> instances) {
-  std::vector<std::string> dirs;
-  for (const auto& instance : instances) dirs.push_back(instance.dir);
-  for (const auto& dir : exec::stop_instances(dirs, services_.settings.stop_grace + 5s)) {
-    if (log_) log_->line("warning: the instance in " + dir + " did not stop in time: killed");
-  }
-  for (auto& instance : instances) {
-    instance.active = false;
-    try {
-      store_.update_instance(instance);
-      remove_tree(instance.dir);
-    } catch (const std::exception& e) {
-      spdlog::warn("deployment {}: instance {}: {}", deployment_.id, instance.id, e.what());
-    }
+  for (const auto& warning : retire_instances(store_, std::move(instances), services_.settings.stop_grace)) {
+    if (log_) log_->line("warning: " + warning);
   }
 }
 

@@ -35,7 +35,6 @@ class LocalDeployment final : public DeploymentRun {
   void check_static_site();
   void switch_traffic();
   void drain_and_stop_previous();
-  void prune_releases();
   void stop_started();
   void stop_instances(std::vector<store::Instance> instances);
   std::string recent_lines(const Started& started, std::size_t count) const;

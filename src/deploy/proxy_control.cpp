@@ -71,7 +71,13 @@ const ProxyControl::ReleaseFacts& ProxyControl::facts(const store::Release& rele
   }
   if (plan) {
     for (const auto& environment : plan->pipeline.environments) {
-      if (environment.target != pipeline::Target::local) facts.remote_environments.insert(environment.name);
+      if (environment.target == pipeline::Target::ssh || environment.target == pipeline::Target::kubernetes) {
+        facts.remote_environments.insert(environment.name);
+      }
+      // A container serves the app, static files included: nginx proxies to it.
+      if (environment.target == pipeline::Target::docker || environment.target == pipeline::Target::compose) {
+        facts.container_environments.insert(environment.name);
+      }
     }
   }
   return facts_[release.id] = std::move(facts);
@@ -105,7 +111,7 @@ std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
         if (project_id == live.project_id) site.server_names.push_back(domain);
       }
     }
-    site.static_root = release_facts.static_root;
+    if (!release_facts.container_environments.count(live.environment)) site.static_root = release_facts.static_root;
     for (const auto& instance : instances) {
       if (instance.deployment_id == live.deployment_id && instance.process == "web") {
         site.upstream_ports.push_back(instance.port);

@@ -40,7 +40,8 @@ class ProxyControl {
  private:
   struct ReleaseFacts {
     std::string static_root;                   // the directory nginx serves ("" = proxied)
-    std::set<std::string> remote_environments;  // environments whose target is not local
+    std::set<std::string> remote_environments;     // served elsewhere (ssh hosts): not by this nginx
+    std::set<std::string> container_environments;  // served by containers on this machine
   };
   const ReleaseFacts& facts(const store::Release& release);
 

@@ -174,6 +174,9 @@ void SshDeployment::execute() {
     throw DeployFailure(fmt::format("environment '{}' has target: {}, not ssh", deployment_.environment,
                                     pipeline::target_name(environment_->target)));
   }
+  if (plan_.app.type == pipeline::AppType::dockerfile) {
+    throw DeployFailure("the app is only a Dockerfile: deploy it with target: docker (or compose)");
+  }
   release_name_ = release_dir_name(release_.number, release_.commit);
   identity_ = ensure_ssh_identity(services_.layout, project_.name);
   env_text_ = env_file();

@@ -86,6 +86,14 @@ json instance_json(const store::Instance& instance, int release_number) {
               {"status", "starting"},
               {"pid", nullptr},
               {"restarts", 0}};
+  if (!instance.container.empty()) {
+    // Not asked on every request (a docker call blocks): healthy when deployed, and the
+    // engine's restart policy keeps it running.
+    out["status"] = "running";
+    out["container"] = instance.container;
+    if (!instance.compose_project.empty()) out["compose_project"] = instance.compose_project;
+    return out;
+  }
   if (auto state = exec::read_state(instance.dir)) {
     out["status"] = exec::to_string(state->status);
     out["pid"] = state->pid == 0 ? json(nullptr) : json(state->pid);

@@ -311,6 +311,8 @@ std::string_view app_type_name(AppType type) {
       return "static";
     case AppType::node:
       return "node";
+    case AppType::dockerfile:
+      return "dockerfile";
   }
   return "unknown";
 }
@@ -360,9 +362,15 @@ util::Expected<AppPlan> detect_app(const std::string& dir, const BuildSettings& 
     return node_plan(dir, *package);
   }
   if (exists(dir + "/index.html") || !build.output.empty()) return static_plan(dir, build);
+  if (exists(dir + "/Dockerfile")) {
+    AppPlan plan;
+    plan.type = AppType::dockerfile;
+    plan.description = "its Dockerfile (for target: docker or compose)";
+    return plan;
+  }
   return util::unexpected(
       "cannot tell how to run this app: add a Procfile, or set build.type in slipway.yml "
-      "(python, node, node-static, static)");
+      "(python, node, node-static, static), or a Dockerfile for target: docker");
 }
 
 }  // namespace slipway::pipeline

@@ -13,8 +13,9 @@
 
 namespace slipway::pipeline {
 
-enum class AppType { procfile, python, node_static, static_site, node };
-// "procfile", "python", "node-static", "static", "node": the names of slipway.yml's build.type
+// dockerfile: nothing else found, but a Dockerfile; only the container targets can run it.
+enum class AppType { procfile, python, node_static, static_site, node, dockerfile };
+// "procfile", "python", "node-static", "static", "node" ("dockerfile"): the names of slipway.yml's build.type
 // (procfile aside) and of the REST API.
 std::string_view app_type_name(AppType type);
 std::optional<AppType> app_type_from_name(std::string_view name);

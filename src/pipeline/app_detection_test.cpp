@@ -268,7 +268,7 @@ TEST_F(AppDetectionTest, NodeMainOnlyWhenItIsAPlainPath) {
   write("package.json", R"({"main": "x.js; rm -rf ~"})");
   EXPECT_EQ(error(),
             "cannot tell how to run this app: add a Procfile, or set build.type in slipway.yml "
-            "(python, node, node-static, static)");
+            "(python, node, node-static, static), or a Dockerfile for target: docker");
   EXPECT_EQ(
       error(with_type("node")),
       "build.type is node, but package.json has no `start` script or `main`, and there is no server.js");
@@ -316,7 +316,7 @@ TEST_F(AppDetectionTest, NothingRecognisableIsAnError) {
   write("README.md", "hello");
   EXPECT_EQ(error(),
             "cannot tell how to run this app: add a Procfile, or set build.type in slipway.yml "
-            "(python, node, node-static, static)");
+            "(python, node, node-static, static), or a Dockerfile for target: docker");
 }
 
 // --- development servers ---

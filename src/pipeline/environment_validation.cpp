@@ -47,6 +47,7 @@ struct RequiredKey {
 constexpr RequiredKey required_keys[] = {{Target::ssh, "hosts"},
                                          {Target::ssh, "path"},
                                          {Target::docker, "port"},
+                                         {Target::compose, "port"},
                                          {Target::kubernetes, "manifests"}};
 
 const TargetKey* target_key(std::string_view key) {

@@ -148,7 +148,9 @@ TEST(Environments, RequiredKeysPerTarget) {
             "slipway.yml:3:3: environment 'web' has target docker but no 'port'");
   EXPECT_EQ(errors("deploy:\n  web: {target: kubernetes}\n"),
             "slipway.yml:3:3: environment 'web' has target kubernetes but no 'manifests'");
-  EXPECT_EQ(errors("deploy:\n  web: {target: compose}\n"), "(no error)");
+  EXPECT_EQ(errors("deploy:\n  web: {target: compose}\n"),
+            "slipway.yml:3:3: environment 'web' has target compose but no 'port'");
+  EXPECT_EQ(errors("deploy:\n  web: {target: compose, port: 8000}\n"), "(no error)");
 }
 
 TEST(Environments, After) {
@@ -236,8 +238,8 @@ TEST(Environments, Paths) {
             "slipway.yml:3:55: invalid path '/etc' in 'shared': must be a relative path");
   EXPECT_EQ(errors(ssh + "path: /srv, shared: [a/../../b]}\n"),
             "slipway.yml:3:55: invalid path 'a/../../b' in 'shared': must not contain '..'");
-  EXPECT_EQ(errors("deploy:\n  web: {target: compose, compose_file: /c.yml}\n"),
-            "slipway.yml:3:40: invalid 'compose_file' '/c.yml': must be a relative path");
+  EXPECT_EQ(errors("deploy:\n  web: {target: compose, port: 80, compose_file: /c.yml}\n"),
+            "slipway.yml:3:50: invalid 'compose_file' '/c.yml': must be a relative path");
   EXPECT_EQ(errors("deploy:\n  web: {target: kubernetes, manifests: [../m.yml]}\n"),
             "slipway.yml:3:41: invalid path '../m.yml' in 'manifests': must not contain '..'");
 }

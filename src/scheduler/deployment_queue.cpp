@@ -9,9 +9,12 @@
 #include <filesystem>
 #include <set>
 
+#include "deploy/docker_deployment.h"
+#include "deploy/instance_retirement.h"
 #include "deploy/release_directory.h"
 #include "deploy/release_plan.h"
 #include "deploy/ssh_deployment.h"
+#include "exec/docker_cli.h"
 #include "exec/instance_control.h"
 #include "exec/instance_spec.h"
 #include "store/sqlite_store.h"
@@ -26,7 +29,10 @@ using store::DeploymentStatus;
 using namespace std::chrono_literals;
 
 // The targets this version of slipway deploys to.
-bool deployable(pipeline::Target target) { return target == pipeline::Target::local || target == pipeline::Target::ssh; }
+bool deployable(pipeline::Target target) {
+  return target == pipeline::Target::local || target == pipeline::Target::ssh || target == pipeline::Target::docker ||
+         target == pipeline::Target::compose;
+}
 
 bool branch_deploys(const pipeline::Environment& environment, const store::Project& project, const std::string& branch) {
   const std::string& wanted = environment.branch.empty() ? project.default_branch : environment.branch;
@@ -65,11 +71,27 @@ void DeploymentQueue::recover() {
   for (auto instance : store_.list_instances(std::nullopt, true)) {
     try {
       auto live = store_.find_live(instance.project_id, instance.environment);
-      const auto handle = exec::recorded_supervisor(instance.dir);
       if (!live || live->deployment_id != instance.deployment_id) {
-        to_stop.push_back(instance);
+        if (!instance.compose_project.empty() && live) {
+          // Compose replaces containers in place: the stack is put back below, not stopped.
+          instance.active = false;
+          store_.update_instance(instance);
+        } else {
+          to_stop.push_back(instance);
+        }
         continue;
       }
+      if (!instance.compose_project.empty()) {
+        deploy::reapply_compose_stack(store_, services_.layout, instance, *live);
+        spdlog::info("applied the compose file of {} {} release {} again", instance.compose_project,
+                     instance.environment, live->release_number);
+        continue;
+      }
+      if (!instance.container.empty()) {
+        recover_container(instance);
+        continue;
+      }
+      const auto handle = exec::recorded_supervisor(instance.dir);
       if (exec::supervisor_alive(handle)) {
         instance.supervisor_pid = handle.pid;
         instance.supervisor_start_time = handle.start_time;
@@ -94,18 +116,37 @@ void DeploymentQueue::recover() {
   } catch (const std::exception& e) {
     spdlog::error("cannot start the proxy: {}; apps are not reachable until the next deployment", e.what());
   }
-  std::vector<std::string> dirs;
-  for (const auto& instance : to_stop) dirs.push_back(instance.dir);
-  exec::stop_instances(dirs, services_.settings.stop_grace + 5s);
-  for (auto instance : to_stop) {
-    try {
-      instance.active = false;
-      store_.update_instance(instance);
-      deploy::remove_tree(instance.dir);
-      spdlog::info("stopped instance {} left by an unfinished deployment", instance.id);
-    } catch (const std::exception& e) {
-      spdlog::error("cannot retire instance {}: {}", instance.id, e.what());
-    }
+  for (const auto& instance : to_stop) {
+    spdlog::info("stopping instance {}{} left by an unfinished deployment", instance.id,
+                 instance.container.empty() ? "" : " (container " + instance.container + ")");
+  }
+  for (const auto& warning : deploy::retire_instances(store_, to_stop, services_.settings.stop_grace)) {
+    spdlog::error("{}", warning);
+  }
+}
+
+// A live container is the engine's to keep running (restart policy); its published port may have
+// changed when the engine restarted.
+void DeploymentQueue::recover_container(store::Instance instance) {
+  exec::DockerCli docker(instance.docker_host);
+  auto state = docker.run({"inspect", "--format", "{{.State.Status}}", instance.container}, {}, 30s);
+  if (!state.ok()) {
+    spdlog::error("the live container {} is gone ({}): deploy the app again", instance.container,
+                  exec::last_line(state.output));
+    return;
+  }
+  auto address = docker.published_address(instance.container, 0);
+  if (!address) {
+    spdlog::error("the live container {} is {} and publishes no port", instance.container,
+                  exec::last_line(state.output));
+    return;
+  }
+  const auto colon = address->rfind(':');
+  const int port = colon == std::string::npos ? 0 : std::atoi(address->c_str() + colon + 1);
+  if (port > 0 && port != instance.port) {
+    spdlog::info("container {} is now published on port {} (was {})", instance.container, port, instance.port);
+    instance.port = port;
+    store_.update_instance(instance);
   }
 }
 
@@ -132,6 +173,7 @@ void DeploymentQueue::watch() {
     for (auto instance : store_.list_instances(std::nullopt, true)) {
       auto live = store_.find_live(instance.project_id, instance.environment);
       if (!live || live->deployment_id != instance.deployment_id) continue;
+      if (!instance.container.empty()) continue;  // the engine restarts containers
       if (exec::supervisor_alive(exec::recorded_supervisor(instance.dir))) continue;
       spdlog::warn("the supervisor of {} {}.{} is gone: starting it again", instance.environment, instance.process,
                    instance.index);
@@ -361,9 +403,10 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
     deployment.finished_at = util::now_ms();
     store_.update_deployment(deployment);
   }
-  std::vector<std::string> dirs;
-  for (const auto& instance : store_.list_instances(project.id, true)) dirs.push_back(instance.dir);
-  exec::stop_instances(dirs, services_.settings.stop_grace + 5s);
+  for (const auto& warning :
+       deploy::retire_instances(store_, store_.list_instances(project.id, true), services_.settings.stop_grace)) {
+    spdlog::warn("deleting {}: {}", project.name, warning);
+  }
   for (const auto& live : store_.list_live()) {
     if (live.project_id == project.id) store_.clear_live(project.id, live.environment);
   }
@@ -426,8 +469,11 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
       auto store = store::SqliteStore::open(database_path_);
       if (!store) throw util::Error(store.error());
       std::unique_ptr<deploy::DeploymentRun> run;
-      if (target_of(**store, deployment) == pipeline::Target::ssh) {
+      const auto target = target_of(**store, deployment);
+      if (target == pipeline::Target::ssh) {
         run = std::make_unique<deploy::SshDeployment>(services_, **store, deployment, stopping_);
+      } else if (target == pipeline::Target::docker || target == pipeline::Target::compose) {
+        run = std::make_unique<deploy::DockerDeployment>(services_, **store, deployment, stopping_);
       } else {
         run = std::make_unique<deploy::LocalDeployment>(services_, **store, deployment, stopping_);
       }

@@ -88,6 +88,7 @@ class DeploymentQueue {
   void check_shutdown_done();
   void schedule_watch();
   void watch();
+  void recover_container(store::Instance instance);
 
   boost::asio::io_context& io_;
   store::Store& store_;

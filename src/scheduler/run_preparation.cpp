@@ -72,10 +72,6 @@ PreparedRun prepare_run(const scm::GitRepository& repo, const store::Run& run, c
                   count == 1 ? "" : "s"));
   for (const auto& step : result.pipeline.steps) {
     // Accepted by the file format, carried out by later versions: say so rather than ignore it.
-    if (!step.image.empty() || !step.services.empty()) {
-      log(fmt::format("note: step '{}' asks for a container image; container steps are not supported yet, "
-                      "so it runs on this host\n", step.name));
-    }
     if (!step.artifacts.empty()) {
       log(fmt::format("note: step '{}' lists artifacts; keeping artifacts is not supported yet\n", step.name));
     }

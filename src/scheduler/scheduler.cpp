@@ -6,10 +6,12 @@
 
 #include <boost/asio/post.hpp>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "exec/docker_cli.h"
 #include "scheduler/run_preparation.h"
 #include "scm/git_repository.h"
 #include "scm/names.h"
@@ -51,6 +53,7 @@ Scheduler::Scheduler(boost::asio::io_context& io, store::Store& store, scm::Repo
                      const store::HomeLayout& layout, SchedulerSettings settings)
     : io_(io), store_(store), repositories_(repositories), layout_(layout), settings_(std::move(settings)), shutdown_timer_(io) {
   if (settings_.executors < 1) settings_.executors = 1;
+  janitor_ = std::make_unique<exec::ContainerJanitor>(exec::docker_home_label(layout_.home()));
 }
 
 Scheduler::~Scheduler() = default;
@@ -83,6 +86,8 @@ void Scheduler::recover() {
     store_.update_run(run);
     spdlog::info("run {} was running when slipway stopped: marked interrupted", run.id);
   }
+  // Step and service containers a killed daemon left behind.
+  janitor_->clean_all_runs();
 }
 
 void Scheduler::start() {
@@ -441,7 +446,6 @@ void Scheduler::start_step(ActiveRun& active, std::size_t position) {
   exec::StepOptions options;
   // The script comes from the repository's own slipway.yml; branch names,
   // commit messages and the like only ever reach it as environment variables.
-  options.argv = {"/bin/sh", "-e", "-c", spec.script()};
   options.env = step_env(active, spec);
   if (step_config_) {
     try {
@@ -458,6 +462,8 @@ void Scheduler::start_step(ActiveRun& active, std::size_t position) {
       return;
     }
   }
+  options.argv = spec.image.empty() ? std::vector<std::string>{"/bin/sh", "-e", "-c", spec.script()}
+                                     : container_step_argv(active, position, options.env);
   options.cwd = active.workspace;
   options.log_path = layout_.step_log(active.run.id, static_cast<int>(position));
   options.timeout = spec.timeout;
@@ -491,6 +497,26 @@ void Scheduler::start_step(ActiveRun& active, std::size_t position) {
   step.pgid_start_time = active.executions[position]->start_time();
   step.started_at = util::now_ms();
   set_step(active, position, StepStatus::running, "");
+}
+
+std::vector<std::string> Scheduler::container_step_argv(const ActiveRun& active, std::size_t position,
+                                                       const std::vector<std::string>& env) const {
+  const pipeline::Step& spec = active.specs[position - 1];
+  exec::ContainerStepSpec container;
+  container.home_label = exec::docker_home_label(layout_.home());
+  container.run_id = active.run.id;
+  container.position = static_cast<int>(position);
+  container.image = spec.image;
+  container.script = spec.script();
+  container.workspace = active.workspace;
+  container.services = spec.services;
+  // This machine's PATH, HOME, ... are not the image's: only what Slipway, the app's config or
+  // the step set goes in.
+  std::set<std::string> inherited(settings_.base_env.begin(), settings_.base_env.end());
+  for (const auto& entry : env) {
+    if (!inherited.count(entry)) container.env_names.push_back(entry.substr(0, entry.find('=')));
+  }
+  return {settings_.self_binary, "container-step", exec::to_json(container)};
 }
 
 void Scheduler::on_step_exit(store::Id run_id, std::size_t position, const exec::StepOutcome& outcome) {
@@ -572,6 +598,12 @@ void Scheduler::finish_run(ActiveRun& active, RunStatus status, const std::strin
     }
   }
   remove_tree(active.workspace);
+  for (const auto& spec : active.specs) {
+    if (!spec.image.empty()) {
+      janitor_->clean_run(run_id);
+      break;
+    }
+  }
   spdlog::info("run {} {}{}{}", run_id, store::to_string(status), reason.empty() ? "" : ": ", reason);
   // Followers read the final state from the store, so the run may leave memory first.
   auto owned = std::move(active_.at(run_id));

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/container_step.h"
 #include "exec/step_execution.h"
 #include "pipeline/pipeline_file.h"
 #include "scm/repository_cache.h"
@@ -27,6 +28,7 @@ struct SchedulerSettings {
   int executors = 2;                            // steps running at once, over all runs
   std::chrono::milliseconds kill_grace{5000};   // SIGTERM -> SIGKILL for cancel and timeout
   std::vector<std::string> base_env;            // inherited by every step (PATH, HOME, ...)
+  std::string self_binary;                      // this slipway: `slipway container-step` runs steps with `image:`
 };
 
 struct TriggerRequest {
@@ -99,6 +101,9 @@ class Scheduler {
   void set_step(ActiveRun& active, std::size_t position, store::StepStatus status, const std::string& reason,
                 int exit_code = -1);
   void append_setup_log(ActiveRun& active, const std::string& text);
+  // The argv of a step with `image:` (a `slipway container-step`), given its environment.
+  std::vector<std::string> container_step_argv(const ActiveRun& active, std::size_t position,
+                                               const std::vector<std::string>& env) const;
   std::vector<std::string> step_env(const ActiveRun& active, const pipeline::Step& step) const;
   void check_shutdown_done();
 
@@ -110,6 +115,7 @@ class Scheduler {
   RunEvents events_;
   RunSucceeded run_succeeded_;
   StepConfigSource step_config_;
+  std::unique_ptr<exec::ContainerJanitor> janitor_;  // removes the containers of runs that used them
   std::map<store::Id, std::unique_ptr<ActiveRun>> active_;  // ordered by id: older runs first
   std::size_t running_steps_ = 0;  // steps (and setup fetches) holding an executor slot
   bool pump_scheduled_ = false;

@@ -92,6 +92,9 @@ struct Instance {
   bool active = true;
   std::int64_t supervisor_pid = 0;
   std::int64_t supervisor_start_time = 0;
+  std::string container;       // target docker: the container's name (no supervisor, no dir)
+  std::string docker_host;     // ... and the engine it runs on (empty: the default)
+  std::string compose_project; // target compose: the stack it belongs to (compose starts and stops it)
 };
 
 // How one host of an ssh environment fared in one deployment.

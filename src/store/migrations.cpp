@@ -159,6 +159,12 @@ CREATE TABLE host_releases (
   PRIMARY KEY (project_id, environment, host, release_id)
 );
 )sql",
+      // 5: docker and compose targets: an instance can be a container instead of a supervised process
+      R"sql(
+ALTER TABLE instances ADD COLUMN container TEXT NOT NULL DEFAULT '';
+ALTER TABLE instances ADD COLUMN docker_host TEXT NOT NULL DEFAULT '';
+ALTER TABLE instances ADD COLUMN compose_project TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return migrations;
 }

@@ -72,7 +72,7 @@ LiveRelease read_live(Statement& s) {
 
 constexpr const char* kInstanceColumns =
     "id, project_id, environment, deployment_id, release_id, process, idx, port, dir, active, supervisor_pid, "
-    "supervisor_start_time";
+    "supervisor_start_time, container, docker_host, compose_project";
 
 Instance read_instance(Statement& s) {
   Instance instance;
@@ -88,6 +88,9 @@ Instance read_instance(Statement& s) {
   instance.active = s.int64(9) != 0;
   instance.supervisor_pid = s.int64(10);
   instance.supervisor_start_time = s.int64(11);
+  instance.container = s.text(12);
+  instance.docker_host = s.text(13);
+  instance.compose_project = s.text(14);
   return instance;
 }
 
@@ -335,10 +338,10 @@ int SqliteStore::save_config(Id project_id, const std::vector<ConfigEntry>& entr
 Instance SqliteStore::create_instance(const Instance& i) {
   auto s = prepare(
       "INSERT INTO instances(project_id, environment, deployment_id, release_id, process, idx, port, dir, active, "
-      "supervisor_pid, supervisor_start_time) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+      "supervisor_pid, supervisor_start_time, container, docker_host, compose_project) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s->bind(1, i.project_id).bind(2, i.environment).bind(3, i.deployment_id).bind(4, i.release_id);
   s->bind(5, i.process).bind(6, i.index).bind(7, i.port).bind(8, i.dir).bind(9, i.active ? 1 : 0);
-  s->bind(10, i.supervisor_pid).bind(11, i.supervisor_start_time);
+  s->bind(10, i.supervisor_pid).bind(11, i.supervisor_start_time).bind(12, i.container).bind(13, i.docker_host).bind(14, i.compose_project);
   s->run();
   Instance out = i;
   out.id = db_->last_insert_id();
@@ -347,9 +350,10 @@ Instance SqliteStore::create_instance(const Instance& i) {
 
 void SqliteStore::update_instance(const Instance& i) {
   auto s = prepare(
-      "UPDATE instances SET active = ?, port = ?, dir = ?, supervisor_pid = ?, supervisor_start_time = ? WHERE id = ?");
+      "UPDATE instances SET active = ?, port = ?, dir = ?, supervisor_pid = ?, supervisor_start_time = ?, "
+      "container = ? WHERE id = ?");  // the engine and compose project never change
   s->bind(1, i.active ? 1 : 0).bind(2, i.port).bind(3, i.dir).bind(4, i.supervisor_pid);
-  s->bind(5, i.supervisor_start_time).bind(6, i.id);
+  s->bind(5, i.supervisor_start_time).bind(6, i.container).bind(7, i.id);
   s->run();
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "daemon_fixture.h"
+#include "load_generator.h"
 #include "sample_app.h"
 
 namespace slipway::testing {
@@ -21,50 +22,6 @@ namespace fs = std::filesystem;
 constexpr const char* kApp = kSampleApp;
 constexpr const char* kProcfile = kSampleProcfile;
 constexpr const char* kPipeline = kSamplePipeline;
-
-// Sends requests through nginx until stopped (bounded in count and time) and
-// counts every answer that is not a 200.
-class LoadGenerator {
- public:
-  LoadGenerator(SlipwayTest* test, std::function<HttpResult()> get) : get_(std::move(get)) {
-    thread_ = std::thread([this] {
-      const auto deadline = std::chrono::steady_clock::now() + 90s;
-      while (!stop_ && requests_ < 20000 && std::chrono::steady_clock::now() < deadline) {
-        try {
-          auto result = get_();
-          if (result.status != 200) {
-            ++failures_;
-            last_failure_ = std::to_string(result.status) + " " + result.body;
-          } else {
-            last_body_ = result.body;
-          }
-        } catch (const std::exception& e) {
-          ++failures_;
-          last_failure_ = e.what();
-        }
-        ++requests_;
-      }
-    });
-  }
-  ~LoadGenerator() { finish(); }
-  void finish() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int requests() const { return requests_; }
-  int failures() const { return failures_; }
-  std::string last_failure() const { return last_failure_; }
-  std::string last_body() const { return last_body_; }
-
- private:
-  std::function<HttpResult()> get_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> requests_{0};
-  std::atomic<int> failures_{0};
-  std::string last_failure_;
-  std::string last_body_;
-};
 
 class LocalDeployTest : public SlipwayTest {
  protected:
@@ -123,7 +80,7 @@ TEST_F(LocalDeployTest, PushGoesLiveBehindNginx) {
 
 TEST_F(LocalDeployTest, SecondPushSwitchesWithoutAFailedRequest) {
   ASSERT_EQ(push_and_deploy()["status"], "success");
-  LoadGenerator load(this, [this] { return via_proxy("shop.localhost"); });
+  LoadGenerator load([this] { return via_proxy("shop.localhost"); });
   commit(repo_, {{"VERSION", "2"}}, "version 2");
   auto deployment = push_and_deploy();
   std::this_thread::sleep_for(300ms);
@@ -141,7 +98,7 @@ TEST_F(LocalDeployTest, SecondPushSwitchesWithoutAFailedRequest) {
 
 TEST_F(LocalDeployTest, FailedHealthCheckKeepsTheOldVersionServing) {
   ASSERT_EQ(push_and_deploy()["status"], "success");
-  LoadGenerator load(this, [this] { return via_proxy("shop.localhost"); });
+  LoadGenerator load([this] { return via_proxy("shop.localhost"); });
   std::string pipeline = kPipeline;
   pipeline.replace(pipeline.find("timeout: 20s"), 12, "timeout: 3s");
   commit(repo_, {{"VERSION", "2"}, {"BROKEN", "yes"}, {"slipway.yml", pipeline}}, "broken version");
@@ -338,14 +295,15 @@ TEST_F(LocalDeployTest, DeletingTheAppStopsItsProcessesAndUnpublishesIt) {
 }
 
 TEST_F(LocalDeployTest, AnEnvironmentWithAnotherTargetIsNeverDeployedLocally) {
-  std::string pipeline = std::string(kPipeline) + "  fleet:\n    target: docker\n    branch: other\n    port: 8000\n";
-  commit(repo_, {{"slipway.yml", pipeline}}, "a docker environment");
+  std::string pipeline =
+      std::string(kPipeline) + "  fleet:\n    target: kubernetes\n    branch: other\n    manifests: [k8s.yml]\n";
+  commit(repo_, {{"slipway.yml", pipeline}}, "a kubernetes environment");
   ASSERT_EQ(push_and_deploy()["status"], "success");
   auto deploy = api("POST", "/apps/shop/deploy", {{"environment", "fleet"}});
   ASSERT_EQ(deploy.status, 201) << deploy.body;
   auto done = wait_for_deployment(deploy.json()["id"]);
   EXPECT_EQ(done["status"], "failed");
-  EXPECT_NE(done["reason"].get<std::string>().find("target: docker"), std::string::npos) << done.dump();
+  EXPECT_NE(done["reason"].get<std::string>().find("target: kubernetes"), std::string::npos) << done.dump();
   EXPECT_EQ(supervisor_pids(home_).size(), 1u);
   EXPECT_EQ(via_proxy("fleet.shop.localhost").status, 404);
   // `slipway apps` shows the failure instead of "never deployed".
