@@ -1,6 +1,8 @@
 #include "deploy/docker_deployment.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <sys/stat.h>
 
 #include <yaml-cpp/yaml.h>
@@ -16,6 +18,7 @@
 
 #include "deploy/compose_file.h"
 #include "deploy/health_check.h"
+#include "deploy/ssh_identity.h"
 #include "deploy/instance_retirement.h"
 #include "pipeline/dockerfile.h"
 #include "util/error.h"
@@ -70,8 +73,19 @@ std::pair<std::string, int> compose_container(const exec::DockerCli& docker, con
   return {name, split_address(*address).second};
 }
 
-bool local_engine(const std::string& docker_host) {
-  return docker_host.empty() || docker_host.rfind("unix://", 0) == 0;
+// HOST's first IPv4 address: where a remote engine publishes ports for this machine's nginx.
+std::string ipv4_address_of(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+    throw DeployFailure{"docker_host: cannot resolve " + host + ": " + ::gai_strerror(rc)};
+  }
+  char text[INET_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr, text, sizeof text);
+  ::freeaddrinfo(found);
+  return text;
 }
 
 }  // namespace
@@ -125,7 +139,7 @@ void DockerDeployment::abandon() {
     return;
   }
   if (switched_ || started_.empty()) return;
-  for (const auto& warning : retire_instances(store_, started_, services_.settings.stop_grace)) {
+  for (const auto& warning : retire_instances(store_, services_.layout, started_, services_.settings.stop_grace)) {
     if (log_) log_->line("warning: " + warning);
   }
   if (log_) log_->line(fmt::format("removed the {} new container(s)", started_.size()));
@@ -133,11 +147,13 @@ void DockerDeployment::abandon() {
 }
 
 void DockerDeployment::execute() {
-  if (!local_engine(environment_->docker_host)) {
-    // The container's port must be reachable by this machine's nginx; a remote engine's
-    // loopback is not. (Building and pushing to it would work; serving from it does not yet.)
-    throw DeployFailure{"docker_host " + environment_->docker_host +
-                        ": only an engine on this machine can be switched behind slipway's nginx so far"};
+  if (!environment_->docker_address.host.empty()) {
+    if (environment_->target == pipeline::Target::compose) {
+      throw DeployFailure{"target compose needs the engine on this machine; docker_host " + environment_->docker_host +
+                          " works with target docker"};
+    }
+    // A remote engine publishes the port on its own address, where this machine's nginx reaches it.
+    address_ = ipv4_address_of(environment_->docker_address.host);
   }
   prepare_engine();
   if (!reuse_image()) build_image();
@@ -190,7 +206,8 @@ void DockerDeployment::prepare_engine() {
     ::chmod(docker_config.c_str(), 0700);
     cli_env.push_back("DOCKER_CONFIG=" + docker_config);
   }
-  docker_ = std::make_unique<exec::DockerCli>(environment_->docker_host, cli_env);
+  docker_ = std::make_unique<exec::DockerCli>(
+      docker_engine(services_.layout, project_.name, environment_->docker_host, cli_env));
   auto version = docker_->run({"version", "--format", "{{.Server.Version}}"}, {}, 30s, &stopping_);
   if (!version.ok()) {
     throw DeployFailure{"no Docker engine answers" +
@@ -304,6 +321,12 @@ void DockerDeployment::run_release_command() {
 
 void DockerDeployment::start_containers() {
   const auto formation = store_.formation(project_.id);
+  for (const auto& process : plan_.app.processes) {
+    if (process.name != "web") {
+      log_->line("warning: the container runs the image's command as web; process '" + process.name +
+                 "' of the Procfile is not run (give it a compose service)");
+    }
+  }
   auto wanted = formation.find("web");
   const int count = wanted == formation.end() ? 1 : std::max(1, wanted->second);
   for (int index = 1; index <= count; ++index) {
@@ -323,7 +346,8 @@ void DockerDeployment::start_containers() {
 
     // --init: a small init as PID 1 passes on docker stop's SIGTERM, also to apps not written to be PID 1.
     std::vector<std::string> args = {"run", "--detach", "--init", "--name", instance.container, "--restart", "unless-stopped",
-                                     "--publish", "127.0.0.1::" + std::to_string(environment_->port)};
+                                     "--publish",
+                                     (address_.empty() ? "127.0.0.1" : address_) + "::" + std::to_string(environment_->port)};
     for (const auto& label : exec::label_arguments({{"slipway.home", home_label_},
                                                     {"slipway.app", project_.name},
                                                     {"slipway.environment", deployment_.environment},
@@ -343,6 +367,7 @@ void DockerDeployment::start_containers() {
                           container_logs(instance.container)};
     }
     started_.back().port = split_address(*address).second;
+    started_.back().address = address_;
     store_.update_instance(started_.back());
     log_->line(fmt::format("started {} ({}) on {}", instance.container, release_tag_, *address));
   }
@@ -385,6 +410,7 @@ void DockerDeployment::wait_until_healthy(const store::Instance& instance) {
     return;
   }
   HealthProbe probe;
+  if (!instance.address.empty()) probe.host = instance.address;
   probe.port = instance.port;
   probe.path = health.path;
   probe.host_header = project_.name + ".localhost";
@@ -441,7 +467,7 @@ void DockerDeployment::drain_and_stop_previous() {
   log_->line(fmt::format("draining {} old instance(s) for {} ms", old.size(), environment_->drain.count()));
   const auto until = std::chrono::steady_clock::now() + environment_->drain;
   while (std::chrono::steady_clock::now() < until && !stopping_) std::this_thread::sleep_for(50ms);
-  for (const auto& warning : retire_instances(store_, old, services_.settings.stop_grace)) {
+  for (const auto& warning : retire_instances(store_, services_.layout, old, services_.settings.stop_grace)) {
     log_->line("warning: " + warning);
   }
   log_->line(fmt::format("stopped and removed {} old instance(s)", old.size()));
@@ -512,7 +538,7 @@ void DockerDeployment::execute_compose() {
   for (auto old : store_.list_instances(project_.id, true)) {
     if (old.environment != deployment_.environment || old.deployment_id == deployment_.id) continue;
     if (old.compose_project.empty()) {
-      for (const auto& warning : retire_instances(store_, {old}, services_.settings.stop_grace)) log_->line("warning: " + warning);
+      for (const auto& warning : retire_instances(store_, services_.layout, {old}, services_.settings.stop_grace)) log_->line("warning: " + warning);
     } else {
       old.active = false;
       store_.update_instance(old);
@@ -606,13 +632,39 @@ store::Instance DockerDeployment::compose_app_instance(const std::string& file, 
   return instance;
 }
 
+exec::DockerCli docker_engine(const store::HomeLayout& layout, const std::string& app, const std::string& docker_host,
+                              std::vector<std::string> env) {
+  if (docker_host.rfind("ssh://", 0) == 0) {
+    const char* path = std::getenv("PATH");
+    env.push_back("PATH=" + docker_ssh_bin(layout, app, ensure_ssh_identity(layout, app)) + ":" +
+                  (path ? path : "/usr/local/bin:/usr/bin:/bin"));
+  }
+  return exec::DockerCli(docker_host, std::move(env));
+}
+
+void remove_app_images(const store::HomeLayout& layout, const std::string& app) {
+  try {
+    exec::DockerCli docker;
+    auto listed = docker.run({"image", "ls", "--quiet", "--filter", "label=slipway.home=" + exec::docker_home_label(layout.home()),
+                              "--filter", "label=slipway.app=" + app},
+                             {}, 30s);
+    std::vector<std::string> args = {"image", "rm", "--force"};
+    for (const auto& line : util::split(listed.output, '\n')) {
+      if (!util::trim(line).empty()) args.emplace_back(util::trim(line));
+    }
+    if (listed.ok() && args.size() > 3) docker.run(args, {}, 2min);
+  } catch (const std::exception& e) {
+    spdlog::debug("removing the images of {}: {}", app, e.what());  // no docker here: no images either
+  }
+}
+
 void reapply_compose_stack(store::Store& store, const store::HomeLayout& layout, store::Instance instance,
                            const store::LiveRelease& live) {
   auto project = store.find_project(instance.project_id);
   if (!project) return;
   const auto file = layout.app_environment(project->name, instance.environment) + "/compose/release-" +
                     std::to_string(live.release_number) + ".yml";
-  exec::DockerCli docker(instance.docker_host);
+  auto docker = docker_engine(layout, project->name, instance.docker_host);
   auto up = docker.compose({"-p", instance.compose_project, "-f", file, "up", "--detach", "--remove-orphans"}, 5min);
   if (!up.ok()) throw util::Error("docker-compose up: " + exec::last_line(up.output));
   try {

@@ -19,6 +19,7 @@
 
 #include "deploy/deployment_run.h"
 #include "exec/docker_cli.h"
+#include "store/home_layout.h"
 
 namespace slipway::deploy {
 
@@ -57,10 +58,20 @@ class DockerDeployment final : public DeploymentRun {
   std::string commit_tag_;     // REPOSITORY:SHA7
   std::string release_tag_;    // REPOSITORY:N
   std::string home_label_;
+  std::string address_;        // the engine's IPv4 address when it is remote; "" for this machine
   std::vector<store::Instance> started_;
   bool switched_ = false;
   bool compose_applied_ = false;  // the stack now runs this release (until abandon() puts back the previous one)
 };
+
+// The docker CLI for APP's engine DOCKER_HOST (empty: the default); for ssh:// its ssh uses the app's
+// key and pinned known_hosts. ENV as for exec::DockerCli. Throws util::Error.
+exec::DockerCli docker_engine(const store::HomeLayout& layout, const std::string& app, const std::string& docker_host,
+                              std::vector<std::string> env = {});
+
+// When an app is deleted: removes the images its deployments built on the default engine (found by
+// the labels slipway.home and slipway.app; nothing happens without docker).
+void remove_app_images(const store::HomeLayout& layout, const std::string& app);
 
 // At the daemon's start: applies the rendered compose file of LIVE (the release that is live in
 // INSTANCE's environment) again, so that a deployment cut short by a crash leaves the stack as the

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "deploy/docker_deployment.h"
 #include "deploy/release_directory.h"
 #include "exec/docker_cli.h"
 #include "exec/instance_control.h"
@@ -10,28 +11,34 @@
 
 namespace slipway::deploy {
 
-std::vector<std::string> retire_instances(store::Store& store, std::vector<store::Instance> instances,
-                                          std::chrono::milliseconds grace) {
+std::vector<std::string> retire_instances(store::Store& store, const store::HomeLayout& layout,
+                                          std::vector<store::Instance> instances, std::chrono::milliseconds grace) {
   using namespace std::chrono_literals;
   std::vector<std::string> warnings;
   std::vector<std::string> dirs;
-  std::map<std::string, std::vector<std::string>> containers;  // by engine
-  std::map<std::string, std::set<std::string>> stacks;          // by engine
+  // By engine and app (an engine reached over ssh is reached with the app's key).
+  using Engine = std::pair<std::string, store::Id>;
+  std::map<Engine, std::vector<std::string>> containers;
+  std::map<Engine, std::set<std::string>> stacks;
   for (const auto& instance : instances) {
     if (!instance.compose_project.empty()) {
-      stacks[instance.docker_host].insert(instance.compose_project);
+      stacks[{instance.docker_host, instance.project_id}].insert(instance.compose_project);
     } else if (instance.container.empty()) {
       dirs.push_back(instance.dir);
     } else {
-      containers[instance.docker_host].push_back(instance.container);
+      containers[{instance.docker_host, instance.project_id}].push_back(instance.container);
     }
   }
   // A compose app goes with its whole stack: every container and network compose labelled as the project's.
-  for (const auto& [docker_host, projects] : stacks) {
-    exec::DockerCli docker(docker_host);
+  auto engine = [&](const Engine& key) {
+    auto project = store.find_project(key.second);
+    return docker_engine(layout, project ? project->name : "", key.first);
+  };
+  for (const auto& [key, projects] : stacks) {
     for (const auto& project : projects) {
       const std::string label = "com.docker.compose.project=" + project;
       try {
+        auto docker = engine(key);
         auto names = docker.containers_with({label});
         if (!names.empty()) {
           std::vector<std::string> args = {"stop", "--time", std::to_string(std::max<long long>(1, grace.count() / 1000))};
@@ -52,9 +59,9 @@ std::vector<std::string> retire_instances(store::Store& store, std::vector<store
   for (const auto& dir : exec::stop_instances(dirs, grace + 5s)) {
     warnings.push_back("the instance in " + dir + " did not stop in time: killed");
   }
-  for (const auto& [docker_host, names] : containers) {
-    exec::DockerCli docker(docker_host);
+  for (const auto& [key, names] : containers) {
     try {
+      auto docker = engine(key);
       std::vector<std::string> args = {"stop", "--time", std::to_string(std::max<long long>(1, grace.count() / 1000))};
       args.insert(args.end(), names.begin(), names.end());
       docker.run(args, {}, grace + 30s);  // what did not stop is removed with force below

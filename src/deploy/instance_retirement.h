@@ -8,13 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "store/home_layout.h"
 #include "store/store.h"
 
 namespace slipway::deploy {
 
 // Stops INSTANCES (TERM, GRACE, KILL; containers are then removed), marks their records inactive
 // and removes their directories. Returns one warning per thing that did not go as planned.
-std::vector<std::string> retire_instances(store::Store& store, std::vector<store::Instance> instances,
-                                          std::chrono::milliseconds grace);
+// LAYOUT: where an app's ssh key is, for containers on an engine reached over ssh.
+std::vector<std::string> retire_instances(store::Store& store, const store::HomeLayout& layout,
+                                          std::vector<store::Instance> instances, std::chrono::milliseconds grace);
 
 }  // namespace slipway::deploy

@@ -250,7 +250,7 @@ void LocalDeployment::stop_started() {
 
 // Stops INSTANCES and retires their records.
 void LocalDeployment::stop_instances(std::vector<store::Instance> instances) {
-  for (const auto& warning : retire_instances(store_, std::move(instances), services_.settings.stop_grace)) {
+  for (const auto& warning : retire_instances(store_, services_.layout, std::move(instances), services_.settings.stop_grace)) {
     if (log_) log_->line("warning: " + warning);
   }
 }

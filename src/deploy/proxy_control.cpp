@@ -115,6 +115,7 @@ std::vector<proxy::Site> ProxyControl::sites(store::Store& store) {
     for (const auto& instance : instances) {
       if (instance.deployment_id == live.deployment_id && instance.process == "web") {
         site.upstream_ports.push_back(instance.port);
+        if (!instance.address.empty()) site.upstream_host = instance.address;  // one engine per environment
       }
     }
     out.push_back(std::move(site));

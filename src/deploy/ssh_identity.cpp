@@ -1,15 +1,20 @@
 #include "deploy/ssh_identity.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <tuple>
 
+#include "deploy/remote_command.h"
 #include "util/captured_command.h"
 #include "util/error.h"
 #include "util/fd.h"
+#include "util/strings.h"
 
 namespace slipway::deploy {
 
@@ -37,6 +42,48 @@ std::string public_key(const SshIdentity& identity) {
   std::string line = std::move(*text);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   return line;
+}
+
+std::string docker_ssh_bin(const store::HomeLayout& layout, const std::string& app, const SshIdentity& identity) {
+  const std::string dir = layout.ssh_dir(app) + "/docker";
+  std::filesystem::create_directories(dir + "/bin");
+  ::chmod(dir.c_str(), 0700);
+  // The docker CLI runs `ssh [-l USER] [-p PORT] -- HOST docker system dial-stdio`; this is all the
+  // configuration that ssh gets. Paths are quoted: HOME may hold spaces.
+  const std::string config =
+      "# written by slipway for the docker CLI of app " + app + "\n"
+      "Host *\n"
+      "  IdentityFile \"" + identity.key_file + "\"\n"
+      "  IdentitiesOnly yes\n"
+      "  IdentityAgent none\n"
+      "  BatchMode yes\n"
+      "  StrictHostKeyChecking accept-new\n"
+      "  UserKnownHostsFile \"" + identity.known_hosts + "\"\n"
+      "  GlobalKnownHostsFile /dev/null\n"
+      "  ConnectTimeout 10\n"
+      "  ServerAliveInterval 15\n"
+      "  LogLevel ERROR\n";
+  // The system's ssh by its full path: this wrapper is the `ssh` first in the CLI's PATH.
+  std::string ssh = "/usr/bin/ssh";
+  if (const char* path = std::getenv("PATH")) {
+    for (const auto& entry : util::split(path, ':')) {
+      if (!entry.empty() && entry.front() == '/' && ::access((entry + "/ssh").c_str(), X_OK) == 0) {
+        ssh = entry + "/ssh";
+        break;
+      }
+    }
+  }
+  const std::string wrapper =
+      "#!/bin/sh\nexec " + shell_quote(ssh) + " -F " + shell_quote(dir + "/ssh_config") + " \"$@\"\n";
+  for (const auto& [path, text, mode] : {std::tuple{dir + "/ssh_config", config, 0600},
+                                         std::tuple{dir + "/bin/ssh", wrapper, 0700}}) {
+    // Written beside and renamed: a docker CLI of another deployment may be running it now.
+    util::Fd fd = util::open_file(path + ".new", O_WRONLY | O_CREAT | O_TRUNC, mode);
+    util::write_all(fd.get(), text.data(), text.size());
+    fd = util::Fd();
+    std::filesystem::rename(path + ".new", path);
+  }
+  return dir + "/bin";
 }
 
 void forget_host_key(const SshIdentity& identity, const std::string& host, int port) {

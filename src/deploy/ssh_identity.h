@@ -19,6 +19,11 @@ struct SshIdentity {
 SshIdentity ensure_ssh_identity(const store::HomeLayout& layout, const std::string& app);
 // The public key line ("ssh-ed25519 AAAA... slipway@APP"). Throws util::Error.
 std::string public_key(const SshIdentity& identity);
+// A directory to put first in the docker CLI's PATH, so that the ssh it runs for DOCKER_HOST=ssh://...
+// uses IDENTITY's key and known_hosts as Slipway's own ssh does: HOME/ssh/APP/docker/bin/ssh runs the
+// system's ssh with `-F HOME/ssh/APP/docker/ssh_config` (ssh finds ~/.ssh by the passwd entry, not
+// by $HOME, so a home of its own would not do). Throws util::Error.
+std::string docker_ssh_bin(const store::HomeLayout& layout, const std::string& app, const SshIdentity& identity);
 // Removes HOST's pinned keys (after a host was reinstalled on purpose). Throws util::Error.
 void forget_host_key(const SshIdentity& identity, const std::string& host, int port);
 

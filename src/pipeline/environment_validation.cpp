@@ -145,10 +145,19 @@ void docker_host(ValidationContext& context, const Entry& entry, Environment& en
   auto text = word_value(context, entry);
   if (!text) return;
   for (std::string_view scheme : {"unix://", "tcp://", "ssh://"}) {
-    if (text->rfind(scheme, 0) == 0 && text->size() > scheme.size()) {
-      environment.docker_host = std::move(*text);
-      return;
+    if (text->rfind(scheme, 0) != 0 || text->size() <= scheme.size()) continue;
+    if (scheme != "unix://") {
+      // The engine's host is where containers publish their port for Slipway's nginx.
+      auto address = parse_host_address(std::string_view(*text).substr(scheme.size()),
+                                        scheme == "ssh://" ? UserPart::allowed : UserPart::forbidden);
+      if (!address) {
+        context.error(entry.value_mark(), "invalid 'docker_host' " + quoted(*text) + ": " + address.error());
+        return;
+      }
+      environment.docker_address = std::move(*address);
     }
+    environment.docker_host = std::move(*text);
+    return;
   }
   context.error(entry.value_mark(), "invalid 'docker_host' " + quoted(*text) +
                                         ": expected unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST");

@@ -95,6 +95,9 @@ TEST(Environments, EveryTargetWithAllItsKeys) {
   EXPECT_EQ(parsed[2].registry, "localhost:5000");
   EXPECT_EQ(parsed[2].port, 8000);
   EXPECT_EQ(parsed[2].docker_host, "ssh://deploy@docker1");
+  EXPECT_EQ(parsed[2].docker_address.user, "deploy");
+  EXPECT_EQ(parsed[2].docker_address.host, "docker1");
+  EXPECT_EQ(parsed[3].docker_address.host, "");
   EXPECT_EQ(parsed[3].target, Target::compose);
   EXPECT_EQ(parsed[3].compose_file, "deploy/docker-compose.yml");
   EXPECT_EQ(parsed[4].target, Target::kubernetes);
@@ -254,6 +257,12 @@ TEST(Environments, ContainerAddresses) {
   EXPECT_EQ(errors("deploy:\n  web: {target: docker, port: 80, docker_host: \"tcp://\"}\n"),
             "slipway.yml:3:48: invalid 'docker_host' 'tcp://': expected unix://PATH, tcp://HOST:PORT or "
             "ssh://[USER@]HOST");
+  EXPECT_NE(errors("deploy:\n  web: {target: docker, port: 80, docker_host: \"ssh://-oProxyCommand=x\"}\n")
+                .find("invalid 'docker_host' 'ssh://-oProxyCommand=x': "),
+            std::string::npos);
+  EXPECT_NE(errors("deploy:\n  web: {target: docker, port: 80, docker_host: \"tcp://u@h:2375\"}\n")
+                .find("invalid 'docker_host' 'tcp://u@h:2375': may not contain a user"),
+            std::string::npos);
   EXPECT_EQ(
       errors("deploy:\n  web: {target: kubernetes, manifests: m.yml, namespace: My_App}\n"),
       "slipway.yml:3:58: invalid 'namespace' 'My_App': use lowercase letters, digits and '-' (at most 63)");

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/host_address.h"
 #include "util/expected.h"
 
 namespace slipway::pipeline {
@@ -82,6 +83,7 @@ struct Environment {
   std::string registry;
   int port = 0;                         // docker/compose: the container's port; ssh: the app's PORT on each host
   std::string docker_host;
+  HostAddress docker_address;           // docker_host's host (ssh:// or tcp://); empty host: this machine
   std::string compose_file;
   // kubernetes
   std::vector<std::string> manifests;

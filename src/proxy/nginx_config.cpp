@@ -1,5 +1,6 @@
 #include "proxy/nginx_config.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -106,13 +107,18 @@ void append_http_settings(std::string& out, const NginxLayout& layout, const Ren
 }
 
 void append_upstream(std::string& out, const Site& site, const std::string& name) {
+  in_addr parsed{};
+  if (::inet_pton(AF_INET, site.upstream_host.c_str(), &parsed) != 1) {
+    throw util::Error(fmt::format("cannot configure the proxy: {} has an upstream address that is not IPv4",
+                                  site_label(site)));
+  }
   out += fmt::format("    upstream {} {{\n", name);
   for (int port : site.upstream_ports) {
     if (port <= 0 || port > 65535) {
       throw util::Error(
           fmt::format("cannot configure the proxy: {} has an invalid port {}", site_label(site), port));
     }
-    out += fmt::format("        server 127.0.0.1:{} max_fails=0;\n", port);
+    out += fmt::format("        server {}:{} max_fails=0;\n", site.upstream_host, port);
   }
   out += fmt::format("        keepalive {};\n    }}\n\n", upstream_keepalive);
 }

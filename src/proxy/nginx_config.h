@@ -13,7 +13,8 @@ namespace slipway::proxy {
 struct Site {
   std::string app, environment;
   std::vector<std::string> server_names;  // "hello.localhost", custom domains (already validated)
-  std::vector<int> upstream_ports;        // app instances on 127.0.0.1 (proxied site)
+  std::vector<int> upstream_ports;        // app instances on upstream_host (proxied site)
+  std::string upstream_host = "127.0.0.1";  // an IPv4 address: loopback, or a remote Docker engine's
   std::string static_root;                // non-empty: nginx serves this directory itself (SPA fallback)
   bool any_host = false;                  // the default server: every Host name (an app's own nginx on an ssh host)
 };

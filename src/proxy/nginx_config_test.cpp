@@ -97,6 +97,17 @@ TEST(NginxConfigTest, ProxiedSiteHasAnUpstreamAndAServer) {
   }
 }
 
+TEST(NginxConfigTest, AContainerOnARemoteEngineIsProxiedAtThatAddress) {
+  Site site = proxied_site();
+  site.upstream_host = "10.200.1.2";
+  site.upstream_ports = {32768};
+  EXPECT_THAT(render({site}), HasSubstr("        server 10.200.1.2:32768 max_fails=0;\n"));
+  for (const char* bad : {"app1.example.com", "10.0.0.1; include /etc/passwd", "::1", ""}) {
+    site.upstream_host = bad;
+    EXPECT_THAT(render_error({site}), HasSubstr("hello/production has an upstream address that is not IPv4")) << bad;
+  }
+}
+
 TEST(NginxConfigTest, StoppedAppAnswers503) {
   Site site = proxied_site();
   site.upstream_ports.clear();

@@ -120,7 +120,7 @@ void DeploymentQueue::recover() {
     spdlog::info("stopping instance {}{} left by an unfinished deployment", instance.id,
                  instance.container.empty() ? "" : " (container " + instance.container + ")");
   }
-  for (const auto& warning : deploy::retire_instances(store_, to_stop, services_.settings.stop_grace)) {
+  for (const auto& warning : deploy::retire_instances(store_, services_.layout, to_stop, services_.settings.stop_grace)) {
     spdlog::error("{}", warning);
   }
 }
@@ -128,7 +128,8 @@ void DeploymentQueue::recover() {
 // A live container is the engine's to keep running (restart policy); its published port may have
 // changed when the engine restarted.
 void DeploymentQueue::recover_container(store::Instance instance) {
-  exec::DockerCli docker(instance.docker_host);
+  auto project = store_.find_project(instance.project_id);
+  auto docker = deploy::docker_engine(services_.layout, project ? project->name : "", instance.docker_host);
   auto state = docker.run({"inspect", "--format", "{{.State.Status}}", instance.container}, {}, 30s);
   if (!state.ok()) {
     spdlog::error("the live container {} is gone ({}): deploy the app again", instance.container,
@@ -404,7 +405,8 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
     store_.update_deployment(deployment);
   }
   for (const auto& warning :
-       deploy::retire_instances(store_, store_.list_instances(project.id, true), services_.settings.stop_grace)) {
+       deploy::retire_instances(store_, services_.layout, store_.list_instances(project.id, true),
+                                 services_.settings.stop_grace)) {
     spdlog::warn("deleting {}: {}", project.name, warning);
   }
   for (const auto& live : store_.list_live()) {
@@ -415,6 +417,7 @@ util::Expected<void> DeploymentQueue::remove_app(const store::Project& project) 
   deploy::remove_tree(services_.layout.app_releases(project.name));
   // Its key: a new app of the same name must not inherit the hosts that trust this one.
   deploy::remove_tree(services_.layout.ssh_dir(project.name));
+  deploy::remove_app_images(services_.layout, project.name);
   return {};
 }
 

@@ -95,6 +95,7 @@ struct Instance {
   std::string container;       // target docker: the container's name (no supervisor, no dir)
   std::string docker_host;     // ... and the engine it runs on (empty: the default)
   std::string compose_project; // target compose: the stack it belongs to (compose starts and stops it)
+  std::string address;         // where `port` is: empty for 127.0.0.1, else a remote engine's IP address
 };
 
 // How one host of an ssh environment fared in one deployment.

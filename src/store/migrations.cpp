@@ -164,6 +164,7 @@ CREATE TABLE host_releases (
 ALTER TABLE instances ADD COLUMN container TEXT NOT NULL DEFAULT '';
 ALTER TABLE instances ADD COLUMN docker_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE instances ADD COLUMN compose_project TEXT NOT NULL DEFAULT '';
+ALTER TABLE instances ADD COLUMN address TEXT NOT NULL DEFAULT '';
 )sql",
   };
   return migrations;

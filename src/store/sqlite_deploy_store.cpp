@@ -72,7 +72,7 @@ LiveRelease read_live(Statement& s) {
 
 constexpr const char* kInstanceColumns =
     "id, project_id, environment, deployment_id, release_id, process, idx, port, dir, active, supervisor_pid, "
-    "supervisor_start_time, container, docker_host, compose_project";
+    "supervisor_start_time, container, docker_host, compose_project, address";
 
 Instance read_instance(Statement& s) {
   Instance instance;
@@ -91,6 +91,7 @@ Instance read_instance(Statement& s) {
   instance.container = s.text(12);
   instance.docker_host = s.text(13);
   instance.compose_project = s.text(14);
+  instance.address = s.text(15);
   return instance;
 }
 
@@ -338,10 +339,11 @@ int SqliteStore::save_config(Id project_id, const std::vector<ConfigEntry>& entr
 Instance SqliteStore::create_instance(const Instance& i) {
   auto s = prepare(
       "INSERT INTO instances(project_id, environment, deployment_id, release_id, process, idx, port, dir, active, "
-      "supervisor_pid, supervisor_start_time, container, docker_host, compose_project) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "supervisor_pid, supervisor_start_time, container, docker_host, compose_project, address) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s->bind(1, i.project_id).bind(2, i.environment).bind(3, i.deployment_id).bind(4, i.release_id);
   s->bind(5, i.process).bind(6, i.index).bind(7, i.port).bind(8, i.dir).bind(9, i.active ? 1 : 0);
   s->bind(10, i.supervisor_pid).bind(11, i.supervisor_start_time).bind(12, i.container).bind(13, i.docker_host).bind(14, i.compose_project);
+  s->bind(15, i.address);
   s->run();
   Instance out = i;
   out.id = db_->last_insert_id();
@@ -351,9 +353,9 @@ Instance SqliteStore::create_instance(const Instance& i) {
 void SqliteStore::update_instance(const Instance& i) {
   auto s = prepare(
       "UPDATE instances SET active = ?, port = ?, dir = ?, supervisor_pid = ?, supervisor_start_time = ?, "
-      "container = ? WHERE id = ?");  // the engine and compose project never change
+      "container = ?, address = ? WHERE id = ?");  // the engine and compose project never change
   s->bind(1, i.active ? 1 : 0).bind(2, i.port).bind(3, i.dir).bind(4, i.supervisor_pid);
-  s->bind(5, i.supervisor_start_time).bind(6, i.container).bind(7, i.id);
+  s->bind(5, i.supervisor_start_time).bind(6, i.container).bind(7, i.address).bind(8, i.id);
   s->run();
 }
 

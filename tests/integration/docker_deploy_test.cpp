@@ -11,6 +11,7 @@
 #include "daemon_fixture.h"
 #include "docker_engine.h"
 #include "load_generator.h"
+#include "ssh_hosts.h"
 #include "util/crypto.h"
 
 namespace slipway::testing {
@@ -161,6 +162,14 @@ TEST_F(DockerDeployTest, FailingHealthcheckKeepsTheOldContainerServing) {
   EXPECT_EQ(load.failures(), 0) << load.last_failure();
   EXPECT_EQ(via_proxy("sickbox.localhost", "/index.html").body, "version 1\n");
   EXPECT_EQ(our_containers(), before);  // the new container is gone, the old one untouched
+
+  // Deleting the app removes its container and its images.
+  auto removed = api("DELETE", "/projects/sickbox");
+  ASSERT_EQ(removed.status, 204) << removed.body;
+  EXPECT_TRUE(our_containers().empty());
+  EXPECT_EQ(docker_output({"image", "ls", "--quiet", "--filter",
+                           "label=slipway.home=" + util::sha256_hex(home_).substr(0, 12)}),
+            "");
 }
 
 TEST_F(DockerDeployTest, DaemonKilledMidDeployLeavesNoStrayContainer) {
@@ -250,6 +259,52 @@ TEST_F(DockerDeployTest, ComposeStackIsUpdatedAndRolledBack) {
   EXPECT_EQ(via_proxy("stack.localhost", "/index.html").body, "version 1\n");
   EXPECT_EQ(our_containers("slipway.release=1").size(), 1u);
   EXPECT_TRUE(our_containers("slipway.release=2").empty());
+}
+
+TEST_F(DockerDeployTest, RemoteEngineOverSshServesBehindThisMachinesNginx) {
+  // A host with sshd and a Docker engine of its own, in a network namespace.
+  auto hosts = SshHosts::create(1, root_ + "/hosts");
+  if (!hosts) {
+    if (docker_required()) FAIL() << hosts.error();
+    GTEST_SKIP() << hosts.error();
+  }
+  auto& fleet = **hosts;
+  ASSERT_NO_THROW(fleet.start_docker(0));
+  const std::string remote = "unix://" + fleet.docker_socket(0);
+  const std::string saved = root_ + "/busybox.tar";
+  ASSERT_EQ(run_command({"docker", "save", "--output", saved, "slipway/busybox:1"}).exit_code, 0);
+  auto loaded = run_command({"docker", "--host", remote, "load", "--input", saved});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.output;
+
+  create_project("farbox");
+  auto key = api("GET", "/apps/farbox/ssh-key");
+  ASSERT_EQ(key.status, 200) << key.body;
+  fleet.authorize(key.json()["public_key"].get<std::string>());
+  const auto& host = fleet.hosts()[0];
+  const std::string settings = "    target: docker\n    port: 8000\n    drain: 200ms\n    docker_host: ssh://root@" +
+                               host.address + "\n    health: {path: /index.html, timeout: 30s}\n";
+  auto repo = make_repo("farbox", {{"Dockerfile", site_dockerfile()},
+                                   {"index.html", "version 1\n"},
+                                   {"slipway.yml", pipeline(settings)}});
+  auto first = push_and_deploy(repo, "farbox", 1);
+  ASSERT_EQ(first["status"], "success") << first.dump(2) << deployment_log(first) << fleet.sshd_log(0);
+  EXPECT_EQ(via_proxy("farbox.localhost", "/index.html").body, "version 1\n");
+  // Built and running on the host's engine, published on the host's address, nothing here.
+  auto there = run_command({"docker", "--host", remote, "ps", "--format", "{{.Names}} {{.Ports}}", "--filter",
+                            "label=slipway.app=farbox"});
+  EXPECT_NE(there.output.find(host.address + ":"), std::string::npos) << there.output;
+  EXPECT_TRUE(our_containers().empty());
+  EXPECT_NE(read_file(home_ + "/ssh/farbox/known_hosts").find(host.address), std::string::npos);
+
+  commit(repo, {{"index.html", "version 2\n"}}, "version 2");
+  LoadGenerator load([this] { return via_proxy("farbox.localhost", "/index.html"); });
+  auto second = push_and_deploy(repo, "farbox", 2);
+  load.finish();
+  ASSERT_EQ(second["status"], "success") << second.dump(2) << deployment_log(second);
+  EXPECT_EQ(load.failures(), 0) << load.last_failure();
+  EXPECT_EQ(via_proxy("farbox.localhost", "/index.html").body, "version 2\n");
+  there = run_command({"docker", "--host", remote, "ps", "--quiet", "--filter", "label=slipway.app=farbox"});
+  EXPECT_EQ(std::count(there.output.begin(), there.output.end(), '\n'), 1) << there.output;
 }
 
 class ExampleImagesTest : public DockerDeployTest {

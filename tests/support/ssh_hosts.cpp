@@ -111,6 +111,8 @@ std::string sshd_config(const SshHost& host, const std::string& dir) {
       << "PasswordAuthentication no\n"
       << "KbdInteractiveAuthentication no\n"
       << "UsePAM no\n"
+      << "# A host with its own Docker engine names its socket in root's ~/.ssh/environment.\n"
+      << "PermitUserEnvironment DOCKER_HOST\n"
       << "# The files live in a test's temp dir, whose modes sshd would reject.\n"
       << "StrictModes no\n"
       << "UseDNS no\n"
@@ -155,9 +157,51 @@ SshHosts::~SshHosts() {
   for (auto& host : hosts_) {
     stop_child(host.sshd_pid, kStopGrace);
     host.sshd_pid = 0;
+    // dockerd stops its containers when it gets SIGTERM (they live in namespaces of their own).
+    stop_child(host.dockerd_pid, std::chrono::seconds(30));
+    host.dockerd_pid = 0;
+  }
+  for (std::size_t i = 0; i < hosts_.size(); ++i) {
+    std::error_code ec;
+    fs::remove_all(docker_exec_root(static_cast<int>(i)), ec);
   }
   HostNamespace::kill_all(namespaces_, kStopGrace);  // sessions, apps that daemonized
   namespaces_.clear();                               // deletes links and namespaces
+}
+
+std::string SshHosts::docker_socket(int index) const { return host_dir(index) + "/docker.sock"; }
+
+std::string SshHosts::docker_exec_root(int index) const {
+  return "/run/" + host_namespace_name(::getpid(), index) + "-docker";  // short: containerd's sockets go below
+}
+
+void SshHosts::start_docker(int index) {
+  auto& host = hosts_.at(index);
+  if (host.dockerd_pid > 0) return;
+  const std::string dir = host_dir(index);
+  std::string dockerd = find_executable("dockerd");
+  if (dockerd.empty()) throw util::Error("no dockerd on this machine");
+  fs::create_directories(host.home + "/.ssh");
+  write_file(host.home + "/.ssh/environment", "DOCKER_HOST=unix://" + docker_socket(index) + "\n");
+  util::Fd out = util::open_file(dir + "/dockerd.log", O_WRONLY | O_CREAT | O_APPEND);
+  host.dockerd_pid = namespaces_.at(index)->spawn(
+      {dockerd, "--data-root", dir + "/docker-data", "--exec-root", docker_exec_root(index), "--pidfile",
+       dir + "/dockerd.pid", "--host", "unix://" + docker_socket(index)},
+      out.get());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto version = run_command({"docker", "--host", "unix://" + docker_socket(index), "version", "--format",
+                                "{{.Server.Version}}"},
+                               {}, {}, std::chrono::seconds(10));
+    if (version.exit_code == 0) return;
+    int status = 0;
+    if (::waitpid(host.dockerd_pid, &status, WNOHANG) == host.dockerd_pid) {
+      host.dockerd_pid = 0;
+      throw util::Error("dockerd of " + host.name + " exited: " + tail(read_file(dir + "/dockerd.log")));
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  throw util::Error("dockerd of " + host.name + " did not answer within 30 s: " + tail(read_file(dir + "/dockerd.log")));
 }
 
 std::string SshHosts::host_dir(int index) const { return work_dir_ + "/ssh-hosts/" + hosts_.at(index).name; }

@@ -26,6 +26,7 @@ struct SshHost {
   std::string root;  // the directory that appears at SshHosts::mount_point() inside this host
   std::string home;  // the directory that appears as root's home (/root) inside this host
   int sshd_pid = 0;  // a child of this process; 0 while stopped
+  int dockerd_pid = 0;  // start_docker(): a child of this process
 };
 
 class SshHosts {
@@ -56,6 +57,13 @@ class SshHosts {
   void start_sshd(int index);       // with the same host key
   void change_host_key(int index);  // a new host key, sshd restarted
 
+  // Starts a Docker engine of host INDEX's own (data, containers, docker0 and iptables rules in
+  // the host's namespaces) and makes it what `docker` means in ssh sessions on the host (root's
+  // ~/.ssh/environment sets DOCKER_HOST), so that `docker -H ssh://root@ADDRESS` reaches it. From
+  // this namespace it is at docker_socket(INDEX). Throws util::Error when it does not answer in 30 s.
+  void start_docker(int index);
+  std::string docker_socket(int index) const;
+
   // Runs ARGV inside host INDEX (its network and mount namespaces), bounded by TIMEOUT.
   CommandResult run_in(int index, const std::vector<std::string>& argv,
                        std::chrono::seconds timeout = std::chrono::seconds(60)) const;
@@ -67,6 +75,7 @@ class SshHosts {
   void add_host(int index, const std::string& subnet);
   void generate_host_key(int index);
   std::string host_dir(int index) const;
+  std::string docker_exec_root(int index) const;
 
   std::string work_dir_;
   std::string mount_point_;
