@@ -252,6 +252,9 @@ void DockerDeployment::build_image() {
   std::string dockerfile = std::filesystem::path(release_.dir) / "Dockerfile";
   if (has_dockerfile()) {
     log_->line("building " + commit_tag_ + " with the repository's Dockerfile");
+    if (auto text = util::read_file(dockerfile)) {
+      for (const auto& warning : pipeline::dockerfile_warnings(*text)) log_->line("warning: " + warning);
+    }
   } else {
     auto generated = pipeline::generate_dockerfile(release_.dir, plan_.app, plan_.pipeline.build, environment_->port);
     if (!generated) throw DeployFailure{generated.error()};

@@ -111,4 +111,51 @@ util::Expected<GeneratedDockerfile> generate_dockerfile(const std::string& dir, 
   return out;
 }
 
+std::vector<std::string> dockerfile_warnings(const std::string& text) {
+  std::vector<ProcessCommand> commands;
+  std::string logical;  // one instruction, its continuation lines joined
+  auto instruction = [&](const std::string& line) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) return;
+    const auto space = line.find_first_of(" \t", start);
+    if (space == std::string::npos) return;
+    std::string keyword = line.substr(start, space - start);
+    for (auto& c : keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (keyword != "CMD" && keyword != "ENTRYPOINT") return;
+    std::string argument = line.substr(line.find_first_not_of(" \t", space));
+    if (!argument.empty() && argument.front() == '[') {
+      // The exec form: a JSON array of words.
+      auto words = nlohmann::json::parse(argument, nullptr, false);
+      if (words.is_array()) {
+        std::string joined;
+        for (const auto& word : words) {
+          if (word.is_string()) joined += (joined.empty() ? "" : " ") + word.get<std::string>();
+        }
+        argument = joined;
+      }
+    }
+    commands.push_back({"the Dockerfile's " + keyword, argument});
+  };
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    auto end = text.find('\n', begin);
+    std::string line = text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    begin = end == std::string::npos ? text.size() + 1 : end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\\') {
+      logical += line.substr(0, line.size() - 1) + " ";
+      continue;
+    }
+    instruction(logical + line);
+    logical.clear();
+  }
+  auto warnings = dev_server_warnings(commands);
+  // "process 'the Dockerfile's CMD': ..." reads oddly: say it plainly.
+  for (auto& warning : warnings) {
+    if (warning.rfind("process '", 0) == 0) warning.erase(0, std::string("process '").size());
+    if (auto quote = warning.find("':"); quote != std::string::npos) warning.erase(quote, 1);
+  }
+  return warnings;
+}
+
 }  // namespace slipway::pipeline

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "pipeline/app_detection.h"
 #include "pipeline/pipeline_file.h"
@@ -26,5 +27,9 @@ std::string base_image(const BuildSettings& build, const std::string& kind);
 // container. An error says why no Dockerfile can be written (nothing that serves HTTP).
 util::Expected<GeneratedDockerfile> generate_dockerfile(const std::string& dir, const AppPlan& plan,
                                                         const BuildSettings& build, int port);
+
+// Warnings for development servers started by the CMD or ENTRYPOINT of a repository's Dockerfile
+// (TEXT), as dev_server_warnings() gives them for a Procfile.
+std::vector<std::string> dockerfile_warnings(const std::string& text);
 
 }  // namespace slipway::pipeline

@@ -116,5 +116,19 @@ TEST_F(DockerfileTest, OnlyADockerfileIsAnAppForTheContainerTargets) {
   EXPECT_TRUE(plan->processes.empty());
 }
 
+TEST(DockerfileWarnings, DevelopmentServersInCmdOrEntrypointAreNamed) {
+  auto warnings = dockerfile_warnings("FROM python:3.11\nCOPY . /app\nCMD [\"flask\", \"run\", \"--host=0.0.0.0\"]\n");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].rfind("the Dockerfile's CMD: ", 0), 0u) << warnings[0];
+  EXPECT_NE(warnings[0].find("gunicorn"), std::string::npos) << warnings[0];
+
+  warnings = dockerfile_warnings("FROM node:20\nentrypoint npm \\\n  run dev\n");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].rfind("the Dockerfile's ENTRYPOINT: ", 0), 0u) << warnings[0];
+
+  EXPECT_TRUE(dockerfile_warnings("FROM python:3.11\nRUN flask run\nCMD [\"gunicorn\", \"app:app\"]\n").empty());
+  EXPECT_TRUE(dockerfile_warnings("CMD [broken json\n").empty());
+}
+
 }  // namespace
 }  // namespace slipway::pipeline
