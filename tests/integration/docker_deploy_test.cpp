@@ -4,6 +4,8 @@
 // failing HEALTHCHECK; rollback; a kill -9 of the daemon in the middle of a
 // deployment; a compose stack updated and rolled back; apps without a
 // Dockerfile (the Flask and static examples) built from detection.
+#include <crypt.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <thread>
@@ -12,6 +14,8 @@
 #include "docker_engine.h"
 #include "load_generator.h"
 #include "ssh_hosts.h"
+#include "util/captured_command.h"
+#include "util/child_process.h"
 #include "util/crypto.h"
 
 namespace slipway::testing {
@@ -305,6 +309,71 @@ TEST_F(DockerDeployTest, RemoteEngineOverSshServesBehindThisMachinesNginx) {
   EXPECT_EQ(via_proxy("farbox.localhost", "/index.html").body, "version 2\n");
   there = run_command({"docker", "--host", remote, "ps", "--quiet", "--filter", "label=slipway.app=farbox"});
   EXPECT_EQ(std::count(there.output.begin(), there.output.end(), '\n'), 1) << there.output;
+}
+
+// A registry of the test's own that wants a user and a password (htpasswd, bcrypt), on loopback;
+// stopped (by its ChildProcess) when the object goes.
+class PrivateRegistry {
+ public:
+  PrivateRegistry(const std::string& dir, const std::string& user, const std::string& password) {
+    std::filesystem::create_directories(dir);
+    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (!::crypt_gensalt_rn("$2b$", 10, nullptr, 0, salt, sizeof salt)) throw std::runtime_error("crypt_gensalt");
+    crypt_data data{};
+    const char* hash = ::crypt_r(password.c_str(), salt, &data);
+    if (!hash || hash[0] == '*') throw std::runtime_error("crypt_r");
+    write_file(dir + "/htpasswd", user + ":" + hash + "\n");
+    address_ = "127.0.0.1:" + std::to_string(free_port());
+    write_file(dir + "/config.yml", "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
+                                        "/data\nhttp:\n  addr: " + address_ +
+                                        "\nauth:\n  htpasswd:\n    realm: slipway-test\n    path: " + dir +
+                                        "/htpasswd\n");
+    util::SpawnOptions options;
+    options.argv = {"docker-registry", "serve", dir + "/config.yml"};
+    options.env = util::our_environment();
+    process_ = util::ChildProcess::spawn(options);
+    for (int i = 0; i < 100 && ping() != 401; ++i) std::this_thread::sleep_for(100ms);
+  }
+  int ping() {
+    try {
+      return http_request("GET", "http://" + address_, "/v2/").status;
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  std::string address_;
+  util::ChildProcess process_;
+};
+
+TEST_F(DockerDeployTest, RegistryCredentialsComeFromTheAppsSecretsAndStayOutOfSight) {
+  PrivateRegistry registry(root_ + "/registry", "alice", "pw-8c41f7d2");
+  ASSERT_EQ(registry.ping(), 401);  // it wants credentials
+  create_project("lockbox");
+  ASSERT_EQ(cli({"config", "set", "lockbox", "REGISTRY_USERNAME=alice"}).exit_code, 0);
+  ASSERT_EQ(cli({"config", "set", "lockbox", "REGISTRY_PASSWORD=pw-8c41f7d2", "--secret"}).exit_code, 0);
+  const std::string settings = "    target: docker\n    port: 8000\n    registry: " + registry.address() +
+                               "\n    health: {path: /index.html, timeout: 20s}\n";
+  auto repo = make_repo("lockbox", {{"Dockerfile", site_dockerfile()},
+                                    {"index.html", "version 1\n"},
+                                    {"slipway.yml", pipeline(settings)}});
+  auto deployment = push_and_deploy(repo, "lockbox", 1);
+  ASSERT_EQ(deployment["status"], "success") << deployment.dump(2) << deployment_log(deployment);
+  auto log = deployment_log(deployment);
+  EXPECT_NE(log.find("logged in to " + registry.address() + " as alice"), std::string::npos) << log;
+  EXPECT_NE(log.find("pushed " + registry.address() + "/lockbox:"), std::string::npos) << log;
+  EXPECT_EQ(via_proxy("lockbox.localhost", "/index.html").body, "version 1\n");
+  // The password is in the app's own credential store only: not in the log, not in the
+  // container's environment, not in this machine's docker config.
+  EXPECT_EQ(log.find("pw-8c41f7d2"), std::string::npos);
+  auto containers = our_containers();
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_EQ(docker_output({"inspect", containers[0]}).find("pw-8c41f7d2"), std::string::npos);
+  const std::string store = home_ + "/apps/lockbox/production/docker-config";
+  EXPECT_EQ(fs::status(store).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_NE(read_file(store + "/config.json").find(registry.address()), std::string::npos);
 }
 
 class ExampleImagesTest : public DockerDeployTest {
