@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "deploy/docker_deployment.h"
+#include "deploy/container_deployment.h"
 #include "deploy/release_directory.h"
 #include "exec/docker_cli.h"
 #include "exec/instance_control.h"
@@ -11,9 +11,24 @@
 
 namespace slipway::deploy {
 
+namespace {
+
+using namespace std::chrono_literals;
+
+// docker stop (TERM, GRACE, KILL), then docker rm. Returns the names that are still there.
+std::vector<std::string> stop_and_remove(const exec::DockerCli& docker, const std::vector<std::string>& names,
+                                         std::chrono::milliseconds grace) {
+  if (names.empty()) return {};
+  std::vector<std::string> args = {"stop", "--time", std::to_string(std::max<long long>(1, grace.count() / 1000))};
+  args.insert(args.end(), names.begin(), names.end());
+  docker.run(args, {}, grace + 30s);  // what did not stop is removed with force
+  return docker.remove_containers(names);
+}
+
+}  // namespace
+
 std::vector<std::string> retire_instances(store::Store& store, const store::HomeLayout& layout,
                                           std::vector<store::Instance> instances, std::chrono::milliseconds grace) {
-  using namespace std::chrono_literals;
   std::vector<std::string> warnings;
   std::vector<std::string> dirs;
   // By engine and app (an engine reached over ssh is reached with the app's key).
@@ -29,23 +44,22 @@ std::vector<std::string> retire_instances(store::Store& store, const store::Home
       containers[{instance.docker_host, instance.project_id}].push_back(instance.container);
     }
   }
-  // A compose app goes with its whole stack: every container and network compose labelled as the project's.
   auto engine = [&](const Engine& key) {
     auto project = store.find_project(key.second);
     return docker_engine(layout, project ? project->name : "", key.first);
   };
+  // What could not be removed stays on record (active), so that a later start of slipway or the
+  // app's deletion tries again: a container with a restart policy would otherwise run unknown.
+  std::set<std::string> left;
+  // A compose app goes with its whole stack: every container and network compose labelled as the project's.
   for (const auto& [key, projects] : stacks) {
     for (const auto& project : projects) {
       const std::string label = "com.docker.compose.project=" + project;
       try {
         auto docker = engine(key);
-        auto names = docker.containers_with({label});
-        if (!names.empty()) {
-          std::vector<std::string> args = {"stop", "--time", std::to_string(std::max<long long>(1, grace.count() / 1000))};
-          args.insert(args.end(), names.begin(), names.end());
-          docker.run(args, {}, grace + 30s);
-          for (const auto& name : docker.remove_containers(names)) warnings.push_back("cannot remove container " + name);
-        }
+        auto remaining = stop_and_remove(docker, docker.containers_with({label}), grace);
+        for (const auto& name : remaining) warnings.push_back("cannot remove container " + name);
+        if (!remaining.empty()) left.insert(project);
         auto networks = docker.run({"network", "ls", "--quiet", "--filter", "label=" + label});
         for (const auto& line : util::split(networks.output, '\n')) {
           const std::string id(util::trim(line));
@@ -53,6 +67,7 @@ std::vector<std::string> retire_instances(store::Store& store, const store::Home
         }
       } catch (const std::exception& e) {
         warnings.push_back("cannot stop compose project " + project + ": " + e.what());
+        left.insert(project);
       }
     }
   }
@@ -61,16 +76,17 @@ std::vector<std::string> retire_instances(store::Store& store, const store::Home
   }
   for (const auto& [key, names] : containers) {
     try {
-      auto docker = engine(key);
-      std::vector<std::string> args = {"stop", "--time", std::to_string(std::max<long long>(1, grace.count() / 1000))};
-      args.insert(args.end(), names.begin(), names.end());
-      docker.run(args, {}, grace + 30s);  // what did not stop is removed with force below
-      for (const auto& name : docker.remove_containers(names)) warnings.push_back("cannot remove container " + name);
+      for (const auto& name : stop_and_remove(engine(key), names, grace)) {
+        warnings.push_back("cannot remove container " + name);
+        left.insert(name);
+      }
     } catch (const std::exception& e) {
       warnings.push_back(std::string("cannot stop containers: ") + e.what());
+      left.insert(names.begin(), names.end());
     }
   }
   for (auto& instance : instances) {
+    if (left.count(instance.container) || left.count(instance.compose_project)) continue;
     instance.active = false;
     try {
       store.update_instance(instance);

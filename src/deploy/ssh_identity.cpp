@@ -75,9 +75,13 @@ std::string docker_ssh_bin(const store::HomeLayout& layout, const std::string& a
   }
   const std::string wrapper =
       "#!/bin/sh\nexec " + shell_quote(ssh) + " -F " + shell_quote(dir + "/ssh_config") + " \"$@\"\n";
+  // Deployments of two environments of one app may get here at once; a docker CLI may be running
+  // the wrapper now: written only when it changes, beside it first, then renamed.
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
   for (const auto& [path, text, mode] : {std::tuple{dir + "/ssh_config", config, 0600},
                                          std::tuple{dir + "/bin/ssh", wrapper, 0700}}) {
-    // Written beside and renamed: a docker CLI of another deployment may be running it now.
+    if (util::read_file(path) == text) continue;
     util::Fd fd = util::open_file(path + ".new", O_WRONLY | O_CREAT | O_TRUNC, mode);
     util::write_all(fd.get(), text.data(), text.size());
     fd = util::Fd();

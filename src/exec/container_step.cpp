@@ -46,8 +46,15 @@ void start_service(const DockerCli& docker, const ContainerStepSpec& spec, const
     args.push_back(var.name + "=" + var.value);  // from slipway.yml itself, not a secret
   }
   args.push_back(service.image);
-  docker.check(args, {}, 10min);
-  std::cout << "service " << service.name << ": started " << service.image << std::endl;
+  auto started = docker.run(args, {}, 10min);
+  if (started.ok()) {
+    std::cout << "service " << service.name << ": started " << service.image << std::endl;
+  } else if (started.output.find("is already in use") != std::string::npos) {
+    // A step of the same run that started at the same moment got there first.
+    std::cout << "service " << service.name << ": started by another step" << std::endl;
+  } else {
+    throw util::Error("docker run " + service.image + ": " + last_line(started.output));
+  }
 
   auto has_check = docker.run({"inspect", "--format", "{{if .State.Health}}yes{{end}}", name}, {}, 30s);
   if (util::trim(has_check.output) != "yes") return;
@@ -148,8 +155,13 @@ int run_container_step(const ContainerStepSpec& spec) {
     if (!spec.services.empty()) {
       const auto network = run_network_name(spec.home_label, spec.run_id);
       if (!docker.run({"network", "inspect", network}, {}, 30s).ok()) {
-        docker.check({"network", "create", "--label", "slipway.home=" + spec.home_label, "--label",
-                      "slipway.run=" + std::to_string(spec.run_id), network});
+        auto created = docker.run({"network", "create", "--label", "slipway.home=" + spec.home_label, "--label",
+                                   "slipway.run=" + std::to_string(spec.run_id), network},
+                                  {}, 30s);
+        // "already exists": another step of the run made it a moment ago.
+        if (!created.ok() && created.output.find("already exists") == std::string::npos) {
+          throw util::Error("docker network create: " + last_line(created.output));
+        }
       }
       for (const auto& service : spec.services) start_service(docker, spec, service);
     }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "deploy/compose_deployment.h"
 #include "deploy/docker_deployment.h"
 #include "deploy/instance_retirement.h"
 #include "deploy/release_directory.h"
@@ -68,13 +69,22 @@ void DeploymentQueue::recover() {
   // ssh connections a killed daemon left open to its hosts.
   deploy::close_leftover_masters(services_.layout);
   std::vector<store::Instance> to_stop;
-  for (auto instance : store_.list_instances(std::nullopt, true)) {
+  std::vector<std::pair<store::Instance, store::LiveRelease>> stacks;  // live compose stacks, applied again
+  const auto instances = store_.list_instances(std::nullopt, true);
+  // The compose projects that serve now: their stacks are put right below, not stopped.
+  std::set<std::string> live_stacks;
+  for (const auto& instance : instances) {
+    auto live = store_.find_live(instance.project_id, instance.environment);
+    if (live && live->deployment_id == instance.deployment_id && !instance.compose_project.empty()) {
+      live_stacks.insert(instance.compose_project);
+    }
+  }
+  for (auto instance : instances) {
     try {
       auto live = store_.find_live(instance.project_id, instance.environment);
       if (!live || live->deployment_id != instance.deployment_id) {
-        if (!instance.compose_project.empty() && live) {
-          // Compose replaces containers in place: the stack is put back below, not stopped.
-          instance.active = false;
+        if (live_stacks.count(instance.compose_project)) {
+          instance.active = false;  // compose replaces containers in place: this stack serves again
           store_.update_instance(instance);
         } else {
           to_stop.push_back(instance);
@@ -82,9 +92,7 @@ void DeploymentQueue::recover() {
         continue;
       }
       if (!instance.compose_project.empty()) {
-        deploy::reapply_compose_stack(store_, services_.layout, instance, *live);
-        spdlog::info("applied the compose file of {} {} release {} again", instance.compose_project,
-                     instance.environment, live->release_number);
+        stacks.emplace_back(instance, *live);
         continue;
       }
       if (!instance.container.empty()) {
@@ -116,6 +124,19 @@ void DeploymentQueue::recover() {
   } catch (const std::exception& e) {
     spdlog::error("cannot start the proxy: {}; apps are not reachable until the next deployment", e.what());
   }
+  // A deployment a crash cut short may have replaced a live stack's containers: apply the live
+  // release's file again (compose changes nothing when the stack matches it).
+  for (const auto& [instance, live] : stacks) {
+    try {
+      deploy::reapply_compose_stack(store_, services_.layout, instance, live);
+      spdlog::info("applied the compose file of {} release {} again", instance.compose_project, live.release_number);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot apply the compose file of {} again: {}", instance.compose_project, e.what());
+    }
+  }
+  if (!stacks.empty()) {
+    if (auto applied = services_.proxy.apply(store_); !applied) spdlog::error("{}", applied.error());
+  }
   for (const auto& instance : to_stop) {
     spdlog::info("stopping instance {}{} left by an unfinished deployment", instance.id,
                  instance.container.empty() ? "" : " (container " + instance.container + ")");
@@ -142,9 +163,8 @@ void DeploymentQueue::recover_container(store::Instance instance) {
                   exec::last_line(state.output));
     return;
   }
-  const auto colon = address->rfind(':');
-  const int port = colon == std::string::npos ? 0 : std::atoi(address->c_str() + colon + 1);
-  if (port > 0 && port != instance.port) {
+  const int port = deploy::published_port(*address);
+  if (port != instance.port) {
     spdlog::info("container {} is now published on port {} (was {})", instance.container, port, instance.port);
     instance.port = port;
     store_.update_instance(instance);
@@ -475,8 +495,10 @@ void DeploymentQueue::launch(const store::Deployment& deployment) {
       const auto target = target_of(**store, deployment);
       if (target == pipeline::Target::ssh) {
         run = std::make_unique<deploy::SshDeployment>(services_, **store, deployment, stopping_);
-      } else if (target == pipeline::Target::docker || target == pipeline::Target::compose) {
+      } else if (target == pipeline::Target::docker) {
         run = std::make_unique<deploy::DockerDeployment>(services_, **store, deployment, stopping_);
+      } else if (target == pipeline::Target::compose) {
+        run = std::make_unique<deploy::ComposeDeployment>(services_, **store, deployment, stopping_);
       } else {
         run = std::make_unique<deploy::LocalDeployment>(services_, **store, deployment, stopping_);
       }

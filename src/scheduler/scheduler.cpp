@@ -86,8 +86,9 @@ void Scheduler::recover() {
     store_.update_run(run);
     spdlog::info("run {} was running when slipway stopped: marked interrupted", run.id);
   }
-  // Step and service containers a killed daemon left behind.
+  // Step and service containers a killed daemon left behind, gone before a new run makes its own.
   janitor_->clean_all_runs();
+  janitor_->wait_idle();
 }
 
 void Scheduler::start() {

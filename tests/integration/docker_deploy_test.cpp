@@ -56,14 +56,16 @@ class DockerDeployTest : public SlipwayTest {
     remove_docker_leftovers(home_, compose_projects_);
   }
 
-  // Pushes REPO to APP and waits for the deployment it makes (the COUNT-th of APP).
-  nlohmann::json push_and_deploy(const std::string& repo, const std::string& app, std::size_t count) {
+  // Pushes REPO to APP and waits for the deployment it makes: the push is APP's COUNT-th run and
+  // makes its DEPLOYMENTS-th deployment (COUNT when 0).
+  nlohmann::json push_and_deploy(const std::string& repo, const std::string& app, std::size_t count,
+                                 std::size_t deployments_count = 0) {
     auto pushed = push(repo, app);
     EXPECT_EQ(pushed.exit_code, 0) << pushed.output;
     auto runs = wait_for_runs(app, count);
     auto run = wait_for_run(runs[0]["id"].get<std::int64_t>(), 120s);
     EXPECT_EQ(run["status"], "success") << run.dump(2) << step_log(run["id"].get<std::int64_t>(), 1);
-    auto deployments = wait_for_deployments(app, count, 120s);
+    auto deployments = wait_for_deployments(app, deployments_count ? deployments_count : count, 120s);
     return wait_for_deployment(deployments[0]["id"].get<std::int64_t>(), 150s);
   }
 
@@ -263,6 +265,36 @@ TEST_F(DockerDeployTest, ComposeStackIsUpdatedAndRolledBack) {
   EXPECT_EQ(via_proxy("stack.localhost", "/index.html").body, "version 1\n");
   EXPECT_EQ(our_containers("slipway.release=1").size(), 1u);
   EXPECT_TRUE(our_containers("slipway.release=2").empty());
+
+  // A release that never gets healthy (no index.html): the stack of the release before comes back.
+  commit(repo, {{"Dockerfile", "FROM slipway/busybox:1\n"
+                               "CMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; httpd -f -p 8000 -h /tmp & wait\"]\n"}},
+         "version 3 serves nothing");
+  auto failed = push_and_deploy(repo, "stack", 3, 4);
+  EXPECT_EQ(failed["status"], "failed") << failed.dump(2);
+  EXPECT_NE(deployment_log(failed).find("applying release 1's compose file again"), std::string::npos)
+      << deployment_log(failed);
+  EXPECT_EQ(via_proxy("stack.localhost", "/index.html").body, "version 1\n");
+  EXPECT_EQ(our_containers("slipway.release=1").size(), 1u);
+  EXPECT_TRUE(our_containers("slipway.release=4").empty());
+  EXPECT_EQ(containers_labelled("com.docker.compose.project=stack-production").size(), 2u);
+}
+
+TEST_F(DockerDeployTest, AComposeStackThatNeverServedIsTakenDown) {
+  create_project("nostack");
+  compose_projects_.push_back("nostack-production");
+  const std::string compose = "services:\n  web:\n    image: ${SLIPWAY_IMAGE}\n  cache:\n    image: slipway/busybox:1\n"
+                              "    command: [\"sleep\", \"3600\"]\n";
+  auto repo = make_repo("nostack", {{"Dockerfile", site_dockerfile()},
+                                    {"docker-compose.yml", "version: \"3\"\n" + compose},
+                                    {"index.html", "version 1\n"},
+                                    {"slipway.yml", pipeline("    target: compose\n    port: 8000\n"
+                                                             "    health: {path: /missing, timeout: 5s}\n")}});
+  auto failed = push_and_deploy(repo, "nostack", 1);
+  EXPECT_EQ(failed["status"], "failed") << failed.dump(2);
+  EXPECT_NE(deployment_log(failed).find("taking it down"), std::string::npos) << deployment_log(failed);
+  EXPECT_TRUE(containers_labelled("com.docker.compose.project=nostack-production").empty());
+  EXPECT_TRUE(api("GET", "/apps/nostack/ps").json()["instances"].empty());
 }
 
 TEST_F(DockerDeployTest, RemoteEngineOverSshServesBehindThisMachinesNginx) {
