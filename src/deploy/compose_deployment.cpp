@@ -158,7 +158,8 @@ void ComposeDeployment::execute() {
   wait_until_healthy(instance);
   if (stopping_) throw DeployInterrupted{};
   if (file != live_file) std::filesystem::rename(file, live_file);
-  switch_traffic();
+  go_live();
+  log_live_url();
   // The old records: compose already replaced their containers; a container of `target: docker`
   // that served before is stopped.
   for (auto old : store_.list_instances(project_.id, true)) {

@@ -345,30 +345,6 @@ std::string ContainerDeployment::container_logs(const std::string& name) const {
   return std::string(util::trim(docker_->run({"logs", "--tail", "20", name}, {}, 30s).output));
 }
 
-void ContainerDeployment::switch_traffic() {
-  store_.set_live(live_record());
-  auto applied = services_.proxy.apply(store_);
-  if (!applied) {
-    if (previous_) {
-      store_.set_live(*previous_);
-    } else {
-      store_.clear_live(project_.id, deployment_.environment);
-    }
-    if (auto restored = services_.proxy.apply(store_); !restored) {
-      log_->line("warning: could not restore the proxy configuration: " + restored.error());
-    }
-    throw DeployFailure{"the proxy refused the new configuration: " + applied.error()};
-  }
-  switched_ = true;
-  std::vector<store::LiveRelease> of_app;
-  for (const auto& other : store_.list_live()) {
-    if (other.project_id == project_.id) of_app.push_back(other);
-  }
-  log_->line(fmt::format("release {} is live at {}", release_.number,
-                         services_.proxy.url(project_.name, deployment_.environment,
-                                             is_primary_environment(of_app, deployment_.environment))));
-}
-
 // The release tags of pruned releases go, and a commit tag once no kept release has that commit;
 // only tags of images this home built for this app (by their labels), never anyone else's.
 void ContainerDeployment::prune_images() {

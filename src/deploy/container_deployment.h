@@ -34,7 +34,6 @@ class ContainerDeployment : public DeploymentRun {
   // The names in env_arguments() with their values, for what cannot take them by name.
   std::vector<std::string> app_environment() const;
   void wait_until_healthy(const store::Instance& instance);
-  void switch_traffic();
   void prune_images();
   std::string container_logs(const std::string& name) const;
   bool has_dockerfile() const;
@@ -45,7 +44,6 @@ class ContainerDeployment : public DeploymentRun {
   std::string release_tag_;  // REPOSITORY:N
   std::string home_label_;
   std::string address_;      // a remote engine's IPv4 address; "" for this machine
-  bool switched_ = false;
 
  private:
   void prepare_engine();

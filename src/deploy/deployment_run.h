@@ -73,6 +73,11 @@ class DeploymentRun {
   std::vector<std::string> process_env(int port) const;
   // This deployment's release as what serves its environment from now on.
   store::LiveRelease live_record() const;
+  // Records this release as live and reloads Slipway's nginx; when nginx refuses, puts the store
+  // and nginx back to what served before and throws DeployFailure. Sets switched_.
+  void go_live();
+  // Logs "release N is live at URL".
+  void log_live_url();
   // Parks the deployment as `waiting` for an approval instead of ending it.
   void park() { parked_ = true; }
   bool parked() const { return parked_; }
@@ -89,6 +94,7 @@ class DeploymentRun {
   std::vector<std::string> secrets_;
   std::unique_ptr<DeploymentLog> log_;
   std::optional<store::LiveRelease> previous_;
+  bool switched_ = false;  // the new release serves: what goes wrong from here on is no failure
 
  private:
   void finish(store::DeploymentStatus status, const std::string& reason);

@@ -35,7 +35,8 @@ void DockerDeployment::execute() {
   start_containers();
   for (const auto& instance : started_) wait_until_healthy(instance);
   if (stopping_) throw DeployInterrupted{};
-  switch_traffic();
+  go_live();
+  log_live_url();
   try {
     drain_and_stop_previous();
     prune_releases();

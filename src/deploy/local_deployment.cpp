@@ -191,36 +191,14 @@ void LocalDeployment::check_static_site() {
 }
 
 void LocalDeployment::switch_traffic() {
-  store_.set_live(live_record());
-  auto applied = services_.proxy.apply(store_);
-  if (!applied) {
-    // Back to what serves now, in the store and in nginx (which may have taken
-    // the new configuration after all, e.g. a reload that was slow to finish),
-    // before the new instances are stopped.
-    if (previous_) {
-      store_.set_live(*previous_);
-    } else {
-      store_.clear_live(project_.id, deployment_.environment);
-    }
-    if (auto restored = services_.proxy.apply(store_); !restored) {
-      log_->line("warning: could not restore the proxy configuration: " + restored.error());
-    }
-    throw DeployFailure{"the proxy refused the new configuration: " + applied.error()};
-  }
-  switched_ = true;
+  go_live();
   try {
     std::filesystem::create_directories(services_.layout.app_environment(project_.name, deployment_.environment));
     switch_symlink(services_.layout.current_link(project_.name, deployment_.environment), release_.dir);
   } catch (const std::exception& e) {
     log_->line(std::string("warning: could not switch the current link: ") + e.what());
   }
-  std::vector<store::LiveRelease> of_app;
-  for (const auto& other : store_.list_live()) {
-    if (other.project_id == project_.id) of_app.push_back(other);
-  }
-  log_->line(fmt::format("release {} is live at {}", release_.number,
-                         services_.proxy.url(project_.name, deployment_.environment,
-                                             is_primary_environment(of_app, deployment_.environment))));
+  log_live_url();
 }
 
 void LocalDeployment::drain_and_stop_previous() {

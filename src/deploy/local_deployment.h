@@ -40,7 +40,6 @@ class LocalDeployment final : public DeploymentRun {
   std::string recent_lines(const Started& started, std::size_t count) const;
 
   std::vector<Started> started_;
-  bool switched_ = false;
 };
 
 }  // namespace slipway::deploy

@@ -5,33 +5,20 @@
 // container step removes what it left when it starts again.
 #include <thread>
 
-#include "daemon_fixture.h"
-#include "docker_engine.h"
-#include "util/crypto.h"
+#include "docker_fixture.h"
 
 namespace slipway::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class ContainerStepsTest : public SlipwayTest {
+class ContainerStepsTest : public DockerTest {
  protected:
   void SetUp() override {
-    SlipwayTest::SetUp();
-    if (auto why = docker_unavailable(); !why.empty()) {
-      if (docker_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
-    start_daemon();
+    DockerTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
     create_project("ci");
   }
-
-  void TearDown() override {
-    SlipwayTest::TearDown();
-    remove_docker_leftovers(home_);
-  }
-
-  std::string home_label() const { return "slipway.home=" + util::sha256_hex(home_).substr(0, 12); }
 
   // Waits (bounded) until this daemon has no container and no network left.
   bool all_removed(std::chrono::seconds limit = 30s) {

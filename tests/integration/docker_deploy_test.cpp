@@ -10,8 +10,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "daemon_fixture.h"
-#include "docker_engine.h"
+#include "docker_fixture.h"
 #include "load_generator.h"
 #include "ssh_hosts.h"
 #include "util/captured_command.h"
@@ -40,22 +39,8 @@ std::string pipeline(const std::string& deploy) {
          deploy;
 }
 
-class DockerDeployTest : public SlipwayTest {
+class DockerDeployTest : public DockerTest {
  protected:
-  void SetUp() override {
-    SlipwayTest::SetUp();
-    if (auto why = docker_unavailable(); !why.empty()) {
-      if (docker_required()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
-    start_daemon();
-  }
-
-  void TearDown() override {
-    SlipwayTest::TearDown();
-    remove_docker_leftovers(home_, compose_projects_);
-  }
-
   // Pushes REPO to APP and waits for the deployment it makes: the push is APP's COUNT-th run and
   // makes its DEPLOYMENTS-th deployment (COUNT when 0).
   nlohmann::json push_and_deploy(const std::string& repo, const std::string& app, std::size_t count,
@@ -78,12 +63,6 @@ class DockerDeployTest : public SlipwayTest {
     return rev.output.substr(0, 40);
   }
 
-  // The containers of this test's daemon (with LABEL too, when given).
-  std::vector<std::string> our_containers(const std::string& label = "") {
-    return containers_labelled("slipway.home=" + util::sha256_hex(home_).substr(0, 12), label);
-  }
-
-  std::vector<std::string> compose_projects_;
 };
 
 TEST_F(DockerDeployTest, DockerfileAppIsPushedToTheRegistryAndServedBehindNginx) {
@@ -173,9 +152,7 @@ TEST_F(DockerDeployTest, FailingHealthcheckKeepsTheOldContainerServing) {
   auto removed = api("DELETE", "/projects/sickbox");
   ASSERT_EQ(removed.status, 204) << removed.body;
   EXPECT_TRUE(our_containers().empty());
-  EXPECT_EQ(docker_output({"image", "ls", "--quiet", "--filter",
-                           "label=slipway.home=" + util::sha256_hex(home_).substr(0, 12)}),
-            "");
+  EXPECT_EQ(docker_output({"image", "ls", "--quiet", "--filter", "label=" + home_label()}), "");
 }
 
 TEST_F(DockerDeployTest, DaemonKilledMidDeployLeavesNoStrayContainer) {
