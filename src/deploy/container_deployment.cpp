@@ -166,16 +166,16 @@ bool ContainerDeployment::reuse_image() {
     log_->line("image " + commit_tag_ + " exists: tagged " + release_tag_ + ", not rebuilt");
     return true;
   }
-  // Promoted to another engine: exactly the image the first environment tested.
-  if (!environment_->registry.empty()) {
-    for (const auto& tag : {release_tag_, commit_tag_}) {
-      if (docker_->run({"pull", tag}, {}, services_.settings.command_timeout, &stopping_).ok() &&
-          built_from_this_release(tag)) {
-        if (tag != release_tag_) docker_->check({"tag", tag, release_tag_});
-        log_->line("pulled " + tag + " from the registry: not rebuilt");
-        return true;
-      }
+  // Promoted to another engine: exactly the image the first environment tested. By its commit
+  // tag: a release number may have been pushed by another Slipway home.
+  if (!environment_->registry.empty() &&
+      docker_->run({"pull", commit_tag_}, {}, services_.settings.command_timeout, &stopping_).ok()) {
+    if (built_from_this_release(commit_tag_)) {
+      docker_->check({"tag", commit_tag_, release_tag_});
+      log_->line("pulled " + commit_tag_ + " from the registry: not rebuilt");
+      return true;
     }
+    docker_->run({"image", "rm", commit_tag_}, {}, 30s);  // someone else's: built anew below
   }
   return false;
 }

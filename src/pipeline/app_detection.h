@@ -43,6 +43,9 @@ struct AppPlan {
 // nothing recognisable).
 util::Expected<AppPlan> detect_app(const std::string& dir, const BuildSettings& build);
 
+// What is wrong with COMMAND for production: one line per development server it starts, naming
+// what to use instead.
+std::vector<std::string> dev_server_problems(std::string_view command);
 // One warning per development server started by one of PROCESSES, naming what to use instead.
 std::vector<std::string> dev_server_warnings(const std::vector<ProcessCommand>& processes);
 

@@ -122,16 +122,21 @@ std::vector<std::string> problems_in(const Words& words) {
 
 }  // namespace
 
+std::vector<std::string> dev_server_problems(std::string_view command) {
+  std::vector<std::string> seen;
+  for (const Words& words : simple_commands(command)) {
+    for (std::string& problem : problems_in(words)) {
+      if (std::find(seen.begin(), seen.end(), problem) == seen.end()) seen.push_back(std::move(problem));
+    }
+  }
+  return seen;
+}
+
 std::vector<std::string> dev_server_warnings(const std::vector<ProcessCommand>& processes) {
   std::vector<std::string> warnings;
   for (const auto& process : processes) {
-    std::vector<std::string> seen;
-    for (const Words& words : simple_commands(process.command)) {
-      for (std::string& problem : problems_in(words)) {
-        if (std::find(seen.begin(), seen.end(), problem) != seen.end()) continue;
-        seen.push_back(problem);
-        warnings.push_back("process " + pipeline::quoted(process.name) + ": " + problem);
-      }
+    for (const auto& problem : dev_server_problems(process.command)) {
+      warnings.push_back("process " + pipeline::quoted(process.name) + ": " + problem);
     }
   }
   return warnings;

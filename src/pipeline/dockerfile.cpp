@@ -112,7 +112,7 @@ util::Expected<GeneratedDockerfile> generate_dockerfile(const std::string& dir, 
 }
 
 std::vector<std::string> dockerfile_warnings(const std::string& text) {
-  std::vector<ProcessCommand> commands;
+  std::vector<std::string> warnings;
   std::string logical;  // one instruction, its continuation lines joined
   auto instruction = [&](const std::string& line) {
     const auto start = line.find_first_not_of(" \t");
@@ -134,7 +134,9 @@ std::vector<std::string> dockerfile_warnings(const std::string& text) {
         argument = joined;
       }
     }
-    commands.push_back({"the Dockerfile's " + keyword, argument});
+    for (const auto& problem : dev_server_problems(argument)) {
+      warnings.push_back("the Dockerfile's " + keyword + ": " + problem);
+    }
   };
   std::size_t begin = 0;
   while (begin <= text.size()) {
@@ -148,12 +150,6 @@ std::vector<std::string> dockerfile_warnings(const std::string& text) {
     }
     instruction(logical + line);
     logical.clear();
-  }
-  auto warnings = dev_server_warnings(commands);
-  // "process 'the Dockerfile's CMD': ..." reads oddly: say it plainly.
-  for (auto& warning : warnings) {
-    if (warning.rfind("process '", 0) == 0) warning.erase(0, std::string("process '").size());
-    if (auto quote = warning.find("':"); quote != std::string::npos) warning.erase(quote, 1);
   }
   return warnings;
 }
