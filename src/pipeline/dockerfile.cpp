@@ -64,10 +64,11 @@ util::Expected<GeneratedDockerfile> generate_dockerfile(const std::string& dir, 
   if (!plan.static_root.empty()) {
     out.base_image = base_image(build, "static");
     const std::string root = plan.static_root == "." ? "." : plan.static_root;
-    out.text = fmt::format("FROM {}\nCOPY {}/ /srv/www/\n", out.base_image, root);
+    // The files last: a new page then rebuilds one layer, the rest comes from the build cache.
+    out.text = fmt::format("FROM {}\n", out.base_image);
     out.text += nginx_config_lines(port);
-    out.text += fmt::format("EXPOSE {}\nCMD {}\n", port,
-                            json_argv({"nginx", "-c", "/etc/slipway-nginx.conf", "-g", "daemon off;"}));
+    out.text += fmt::format("EXPOSE {}\nCMD {}\nCOPY {}/ /srv/www/\n", port,
+                            json_argv({"nginx", "-c", "/etc/slipway-nginx.conf", "-g", "daemon off;"}), root);
     out.description = fmt::format("static files in {}/ served by nginx on {}", root, out.base_image);
     return out;
   }
