@@ -39,6 +39,7 @@ struct Phases {
 
 Phases phases_of(Bench& bench, const nlohmann::json& deployment) {
   Phases p;
+  p.created = stamp(deployment["created_at"]);
   p.started = stamp(deployment["started_at"]);
   p.finished = stamp(deployment["finished_at"]);
   auto log = bench.deployment_log(deployment);
