@@ -28,7 +28,7 @@ struct EnvVar {
   std::string value;
 };
 
-struct Service {  // a sidecar container for container steps (executed by a later issue)
+struct Service {  // a sidecar container of a step with `image:` (exec/container_step.h)
   std::string name;
   std::string image;
   std::vector<EnvVar> env;
