@@ -67,8 +67,10 @@ util::Expected<GeneratedDockerfile> generate_dockerfile(const std::string& dir, 
     // The files last: a new page then rebuilds one layer, the rest comes from the build cache.
     out.text = fmt::format("FROM {}\n", out.base_image);
     out.text += nginx_config_lines(port);
-    out.text += fmt::format("EXPOSE {}\nCMD {}\nCOPY {}/ /srv/www/\n", port,
-                            json_argv({"nginx", "-c", "/etc/slipway-nginx.conf", "-g", "daemon off;"}), root);
+    // The JSON form: build.output may hold spaces.
+    out.text += fmt::format("EXPOSE {}\nCMD {}\nCOPY {}\n", port,
+                            json_argv({"nginx", "-c", "/etc/slipway-nginx.conf", "-g", "daemon off;"}),
+                            json_argv({root + "/", "/srv/www/"}));
     out.description = fmt::format("static files in {}/ served by nginx on {}", root, out.base_image);
     return out;
   }

@@ -63,7 +63,8 @@ TEST_F(DockerfileTest, StaticSiteIsServedByNginxOnThePortWithoutDotfiles) {
   auto generated = generate(build, 8080);
   EXPECT_EQ(generated.text.rfind("FROM slipway/nginx:1.22\n", 0), 0u) << generated.text;
   // The files last, so that a changed page leaves the other layers cached.
-  EXPECT_NE(generated.text.find("daemon off;\"]\nCOPY ./ /srv/www/\n"), std::string::npos) << generated.text;
+  EXPECT_NE(generated.text.find("daemon off;\"]\nCOPY [\"./\",\"/srv/www/\"]\n"), std::string::npos)
+      << generated.text;
   EXPECT_NE(generated.text.find("listen 8080;"), std::string::npos);
   EXPECT_NE(generated.text.find("location ~ /\\. { return 404; }"), std::string::npos) << generated.text;
   EXPECT_NE(generated.text.find(R"(CMD ["nginx","-c","/etc/slipway-nginx.conf","-g","daemon off;"])"), std::string::npos);
@@ -72,7 +73,7 @@ TEST_F(DockerfileTest, StaticSiteIsServedByNginxOnThePortWithoutDotfiles) {
 TEST_F(DockerfileTest, ViteBuildCopiesOnlyItsOutput) {
   write("package.json", R"({"scripts": {"build": "vite build"}, "devDependencies": {"vite": "5"}})");
   auto generated = generate();
-  EXPECT_NE(generated.text.find("COPY dist/ /srv/www/\n"), std::string::npos) << generated.text;
+  EXPECT_NE(generated.text.find("COPY [\"dist/\",\"/srv/www/\"]\n"), std::string::npos) << generated.text;
   EXPECT_EQ(generated.base_image, "nginx:1.25");
 }
 
