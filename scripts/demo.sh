@@ -162,6 +162,7 @@ cat <<TXT
 
 Slipway is running at $url (state in $shown_home/, daemon log in $shown_home/daemon.log);
 the Flask app is live at $app_url (curl -H 'Host: flask.localhost' http://$proxy_listen/).
+The dashboard is at $url/ : sign in with the token in $shown_home/demo.token.
 Next:
   export SLIPWAY_URL=$url SLIPWAY_TOKEN=\$(cat $shown_home/demo.token)
   build/slipway apps                       # apps, their release, status and URL

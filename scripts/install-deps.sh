@@ -15,6 +15,7 @@ packages=(
   wrk                         # HTTP load generator: keeps traffic on an app while it is deployed
   openssh-client openssh-server rsync iproute2  # ssh targets; the tests run sshd hosts in network namespaces
   docker.io docker-registry docker-compose busybox-static debootstrap  # containers: the engine, a registry, compose, and what the base images are made from
+  chromium fonts-dejavu-core  # the dashboard's browser tests and benchmark (headless, driven by playwright-core)
 )
 # examples/vite builds with Node.js and npm. A node already on PATH (e.g. from NodeSource, which
 # bundles npm) is kept: Debian's npm package would conflict with it.

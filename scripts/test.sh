@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# The dashboard's browser tests drive Debian's Chromium with playwright-core (pinned in its lock file).
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 # The container tests' engine and registry, made ready while Slipway compiles. The state
 # directory is kept between runs: the registry's data and the base images then need no rebuild.
@@ -66,8 +68,8 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz targets (clang, libFuzzer): ${FUZZ_SECONDS:=15} s each"
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSLIPWAY_FUZZ=ON -DSLIPWAY_TESTS=OFF -DSLIPWAY_BENCH=OFF >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target pipeline_fuzzer procfile_fuzzer github_webhook_fuzzer
-  for fuzzer in pipeline procfile github_webhook; do
+  cmake --build build-fuzz -j "$jobs" --target pipeline_fuzzer procfile_fuzzer forge_webhook_fuzzer
+  for fuzzer in pipeline procfile forge_webhook; do
     corpus=$(mktemp -d)
     cp fuzz/corpus/"$fuzzer"/* "$corpus"/
     if build-fuzz/fuzz/${fuzzer}_fuzzer -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 \

@@ -7,10 +7,12 @@
 #include <filesystem>
 
 #include "http/app_routes.h"
+#include "http/dashboard_api.h"
 #include "http/deployment_event_stream.h"
 #include "http/json_views.h"
 #include "http/route_helpers.h"
 #include "http/run_event_stream.h"
+#include "http/session_routes.h"
 #include "scm/git_repository.h"
 #include "scm/names.h"
 #include "util/crypto.h"
@@ -124,6 +126,13 @@ store::Run start_manual_run(ServerContext& context, const store::Project& projec
 
 namespace {
 
+// Where an event stream resumes: a reconnecting EventSource's Last-Event-ID,
+// else `?cursor=` (a page that loaded the logs' tails first starts there).
+std::string stream_cursor(const Request& request) {
+  std::string cursor = request.header("Last-Event-ID");
+  return cursor.empty() ? request.query_value("cursor").value_or("") : cursor;
+}
+
 Response start_run(ServerContext& context, const Request& request, const store::Project& project) {
   auto body = parse_body(request);
   return json_response(201, run_json(start_manual_run(context, project, string_field(body, "ref", project.default_branch))));
@@ -182,13 +191,14 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
   auto segments = util::split(std::string_view(request.path).substr(std::string_view("/api/v1").size()), '/');
   if (!segments.empty() && segments.front().empty()) segments.erase(segments.begin());
   if (!segments.empty() && segments.back().empty()) segments.pop_back();
-  const std::string auth = request.header("Authorization");
+  const auto auth = Credentials::of(request);
   auto n = segments.size();
   auto is = [&](std::size_t i, const char* text) { return i < n && segments[i] == text; };
 
   if (n == 1 && is(0, "health")) {
     return json_response(200, {{"status", "ok"}, {"version", SLIPWAY_VERSION}});
   }
+  if (n == 1 && is(0, "session")) return handle_session(context, request);
   if (is(0, "projects")) {
     if (n == 1) {
       require_method(request, {verb::get, verb::post});
@@ -249,7 +259,7 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
       require_method(request, {verb::get});
       context.auth.require(auth, Role::viewer);
       auto run = require_run(context, segments[1]);
-      RunEventStream::start(context, std::move(stream), run.id, request.header("Last-Event-ID"));
+      RunEventStream::start(context, std::move(stream), run.id, stream_cursor(request));
       return std::nullopt;
     }
     if (n == 5 && is(2, "steps") && is(4, "log")) {
@@ -263,10 +273,11 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
     context.auth.require(auth, Role::viewer);
     auto deployment = context.store.find_deployment(parse_id(segments[1], "deployment id"));
     if (!deployment) throw HttpError{404, "no deployment " + segments[1]};
-    DeploymentEventStream::start(context, std::move(stream), deployment->id, request.header("Last-Event-ID"));
+    DeploymentEventStream::start(context, std::move(stream), deployment->id, stream_cursor(request));
     return std::nullopt;
   }
   if (auto answer = handle_app_api(context, request, segments)) return answer;
+  if (auto answer = handle_dashboard_api(context, request, segments)) return answer;
   if (is(0, "tokens") && n == 1) {
     require_method(request, {verb::get, verb::post});
     context.auth.require(auth, Role::admin);

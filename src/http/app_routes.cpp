@@ -249,7 +249,7 @@ Response deploy(ServerContext& context, const Request& request, const store::Pro
 
 std::optional<Response> handle_app_api(ServerContext& context, const Request& request,
                                        const std::vector<std::string>& segments) {
-  const std::string auth = request.header("Authorization");
+  const auto auth = Credentials::of(request);
   const auto n = segments.size();
   auto is = [&](std::size_t i, const char* text) { return i < n && segments[i] == text; };
 

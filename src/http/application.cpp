@@ -1,8 +1,10 @@
 #include "http/application.h"
 
 #include "http/api_routes.h"
+#include "http/dashboard_routes.h"
+#include "http/forge_hook.h"
 #include "http/git_backend_session.h"
-#include "http/github_hook.h"
+#include "http/metrics_route.h"
 
 namespace slipway::http {
 
@@ -22,19 +24,27 @@ std::size_t Application::body_limit(const HeaderParser::value_type& header) {
 
 void Application::take_over(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer,
                             std::unique_ptr<HeaderParser> parser, std::string remote_address) {
+  context_.requests.streamed("git");
   serve_git(context_, std::move(stream), std::move(buffer), std::move(parser), std::move(remote_address));
 }
 
 std::optional<Response> Application::handle(Request& request, boost::beast::tcp_stream& stream) {
   const std::string& path = request.path;
-  if (path == "/api/v1" || starts_with(path, "/api/v1/")) return handle_api(context_, request, stream);
-  if (starts_with(path, "/hooks/github/")) {
-    return handle_github_hook(context_, request, path.substr(std::string_view("/hooks/github/").size()));
+  if (path == "/api/v1" || starts_with(path, "/api/v1/")) {
+    auto response = handle_api(context_, request, stream);
+    if (!response) context_.requests.streamed("api");  // an event stream
+    return response;
   }
-  if (path == "/") {
-    return text_response(200, "Slipway " SLIPWAY_VERSION "\nAPI: /api/v1 (docs/API.md)\nGit: /git/NAME.git\n");
+  if (path == "/metrics") return handle_metrics(context_, request);
+  if (starts_with(path, "/hooks/")) {
+    return handle_forge_hook(context_, request, std::string_view(path).substr(std::string_view("/hooks/").size()));
   }
+  if (auto page = handle_dashboard(request)) return page;
   throw HttpError{404, "not found: " + path};
+}
+
+void Application::answered(const Request& request, unsigned status, std::chrono::steady_clock::duration took) {
+  context_.requests.answered(request, status, took);
 }
 
 }  // namespace slipway::http

@@ -15,6 +15,7 @@ class Application final : public RequestHandler {
   void take_over(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer,
                  std::unique_ptr<HeaderParser> parser, std::string remote_address) override;
   std::optional<Response> handle(Request& request, boost::beast::tcp_stream& stream) override;
+  void answered(const Request& request, unsigned status, std::chrono::steady_clock::duration took) override;
 
  private:
   ServerContext& context_;

@@ -87,9 +87,7 @@ json instance_json(const store::Instance& instance, int release_number) {
               {"pid", nullptr},
               {"restarts", 0}};
   if (!instance.container.empty()) {
-    // Not asked on every request (a docker call blocks): healthy when deployed, and the
-    // engine's restart policy keeps it running.
-    out["status"] = "running";
+    out["status"] = instance_status(instance);
     out["container"] = instance.container;
     if (!instance.compose_project.empty()) out["compose_project"] = instance.compose_project;
     return out;
@@ -101,6 +99,14 @@ json instance_json(const store::Instance& instance, int release_number) {
     out["last_exit"] = state->last_exit;
   }
   return out;
+}
+
+std::string instance_status(const store::Instance& instance) {
+  // A container is not asked on every request (a docker call blocks): healthy when
+  // deployed, and the engine's restart policy keeps it running.
+  if (!instance.container.empty()) return "running";
+  auto state = exec::read_state(instance.dir);
+  return state ? exec::to_string(state->status) : "starting";
 }
 
 std::string environment_url(store::Store& store, const store::Project& project, const std::string& environment,

@@ -16,6 +16,9 @@ nlohmann::json deployment_json(const store::Deployment& deployment, const std::s
 nlohmann::json deployment_hosts_json(const std::vector<store::DeploymentHost>& hosts);
 nlohmann::json host_releases_json(const store::Release& release, const std::vector<store::HostRelease>& held);
 nlohmann::json instance_json(const store::Instance& instance, int release_number);
+// What an instance is doing, as instance_json shows it: starting, running,
+// backoff, crashed or stopped.
+std::string instance_status(const store::Instance& instance);
 // The app with each environment's live release and state.
 nlohmann::json app_json(store::Store& store, const store::Project& project, const deploy::ProxyControl& proxy);
 // The URL an environment of PROJECT is served at.

@@ -68,9 +68,13 @@ Response log_chunk(const Request& request, const std::string& path, std::optiona
     if (!util::parse_uint(*text, tail)) throw HttpError{400, "invalid tail"};
     offset = *size > tail ? *size - tail : 0;
   }
+  unsigned long long most = kMaxLogChunk;
+  if (auto text = request.query_value("length"); text && (!util::parse_uint(*text, most) || most > kMaxLogChunk)) {
+    throw HttpError{400, "invalid length (at most " + std::to_string(kMaxLogChunk) + " bytes)"};
+  }
   std::string body;
   if (offset < *size) {
-    std::uint64_t length = std::min<std::uint64_t>(*size - offset, kMaxLogChunk);
+    std::uint64_t length = std::min<std::uint64_t>(*size - offset, most);
     body.resize(length);
     try {
       util::Fd fd = util::open_file(path, O_RDONLY);

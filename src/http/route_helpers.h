@@ -26,7 +26,7 @@ store::Id parse_id(const std::string& text, const char* what);
 void require_method(const Request& request, std::initializer_list<beast_http::verb> allowed);
 
 // Bytes of the log at PATH from query `offset` (or its last `tail` bytes), at
-// most 16 MiB, with headers X-Log-Size (SIZE, or the file's size when not
+// most `length` bytes and 16 MiB, with headers X-Log-Size (SIZE, or the file's size when not
 // given: a running step's log may hold bytes not counted yet), X-Log-Start and
 // X-Log-End (ask again from there).
 Response log_chunk(const Request& request, const std::string& path, std::optional<std::uint64_t> size = {});

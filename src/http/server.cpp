@@ -76,6 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parse_target(std::string_view(request.raw.target().data(), request.raw.target().size()), request.path,
                  request.query);
     bool keep_alive = request.raw.keep_alive();
+    const auto started = std::chrono::steady_clock::now();
     std::optional<Response> response;
     try {
       response = handler_.handle(request, stream_);
@@ -86,6 +87,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response = error_response(500, "internal error: " + std::string(e.what()));
     }
     if (!response) return;  // the handler took the connection
+    handler_.answered(request, response->result_int(), std::chrono::steady_clock::now() - started);
     response->keep_alive(keep_alive);
     response->set(beast_http::field::server, "slipway");
     write(std::move(*response), !keep_alive);

@@ -9,6 +9,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ class RequestHandler {
   // Handles a whole request. Returning nothing means the handler took the
   // connection (STREAM has been moved from).
   virtual std::optional<Response> handle(Request& request, boost::beast::tcp_stream& stream) = 0;
+  // After handle gave a response (errors included): its status and how long
+  // handling took, for the metrics.
+  virtual void answered(const Request& request, unsigned status, std::chrono::steady_clock::duration took) {}
 };
 
 class HttpServer {

@@ -7,12 +7,14 @@
 #include <vector>
 
 #include "http/auth.h"
+#include "http/request_metrics.h"
 #include "deploy/proxy_control.h"
 #include "scheduler/deployment_queue.h"
 #include "scheduler/scheduler.h"
 #include "scm/repository_cache.h"
 #include "store/home_layout.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/secret_box.h"
 
 namespace slipway::http {
@@ -29,6 +31,8 @@ struct ServerContext {
   Authenticator auth;
   std::string base_url;                // how clients reach us, for git URLs
   std::vector<std::string> base_env;   // for child processes (git http-backend)
+  RequestMetrics requests{};           // counted by the Application, shown by GET /metrics
+  std::int64_t started_at_ms = util::now_ms();  // when the daemon started serving
 };
 
 }  // namespace slipway::http

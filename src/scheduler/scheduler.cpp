@@ -300,7 +300,8 @@ void Scheduler::fetch_then_prepare(ActiveRun& active) {
   exec::StepOptions options;
   // Every value is its own argv element; "--" keeps the URL from being read as an option.
   options.argv = {"git",   "--git-dir", layout_.repo(active.project.name), "fetch", "--quiet", "--prune",
-                  "--no-tags", "--", active.project.source_url, "+refs/heads/*:refs/heads/*"};
+                  "--no-tags", "--", active.project.source_url, "+refs/heads/*:refs/heads/*",
+                  "+refs/tags/*:refs/tags/*"};  // a tag's commit need not be on a branch
   options.env = settings_.base_env;
   options.env.push_back("GIT_TERMINAL_PROMPT=0");
   options.env.push_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");  // never wait for a password

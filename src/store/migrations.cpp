@@ -166,6 +166,15 @@ ALTER TABLE instances ADD COLUMN docker_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE instances ADD COLUMN compose_project TEXT NOT NULL DEFAULT '';
 ALTER TABLE instances ADD COLUMN address TEXT NOT NULL DEFAULT '';
 )sql",
+      // 6: dashboard sign-in: a session cookie stands for a token (only its hash is kept)
+      R"sql(
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  token_id INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+)sql",
   };
   return migrations;
 }

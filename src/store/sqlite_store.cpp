@@ -328,6 +328,31 @@ std::vector<Token> SqliteStore::list_tokens() {
   return out;
 }
 
+void SqliteStore::create_session(const std::string& session_hash, Id token_id, TimeMs expires_at) {
+  const auto now = util::now_ms();
+  auto expired = prepare("DELETE FROM sessions WHERE expires_at <= ?");
+  expired->bind(1, now);
+  expired->run();
+  auto s = prepare("INSERT INTO sessions(hash, token_id, created_at, expires_at) VALUES(?,?,?,?)");
+  s->bind(1, session_hash).bind(2, token_id).bind(3, now).bind(4, expires_at);
+  s->run();
+}
+
+std::optional<Token> SqliteStore::find_session_token(const std::string& session_hash, TimeMs now) {
+  auto s = prepare(
+      "SELECT t.id, t.name, t.role, t.created_at FROM sessions s JOIN tokens t ON t.id = s.token_id "
+      "WHERE s.hash = ? AND s.expires_at > ?");
+  s->bind(1, session_hash).bind(2, now);
+  if (!s->step()) return std::nullopt;
+  return read_token(*s);
+}
+
+void SqliteStore::delete_session(const std::string& session_hash) {
+  auto s = prepare("DELETE FROM sessions WHERE hash = ?");
+  s->bind(1, session_hash);
+  s->run();
+}
+
 bool SqliteStore::record_delivery(const std::string& provider, const std::string& delivery_id) {
   auto s = prepare("INSERT OR IGNORE INTO deliveries(provider, delivery_id, received_at) VALUES(?,?,?)");
   s->bind(1, provider).bind(2, delivery_id).bind(3, util::now_ms());

@@ -37,6 +37,9 @@ class SqliteStore final : public Store {
   Token create_token(const std::string& name, Role role, const std::string& token_hash) override;
   std::optional<Token> find_token_by_hash(const std::string& token_hash) override;
   std::vector<Token> list_tokens() override;
+  void create_session(const std::string& session_hash, Id token_id, TimeMs expires_at) override;
+  std::optional<Token> find_session_token(const std::string& session_hash, TimeMs now) override;
+  void delete_session(const std::string& session_hash) override;
 
   bool record_delivery(const std::string& provider, const std::string& delivery_id) override;
 
@@ -79,6 +82,11 @@ class SqliteStore final : public Store {
   std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) override;
   Formation formation(Id project_id) override;
   void set_formation(Id project_id, const Formation& counts) override;
+
+  std::vector<StatusCount> count_runs() override;
+  std::vector<StatusCount> count_deployments() override;
+  std::vector<DurationCounts> step_durations(const std::vector<TimeMs>& bounds_ms) override;
+  std::vector<DurationCounts> deployment_durations(const std::vector<TimeMs>& bounds_ms) override;
 
   int schema_version();
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/aggregates.h"
 #include "store/deploy_records.h"
 #include "store/records.h"
 
@@ -39,6 +40,12 @@ class Store {
   virtual Token create_token(const std::string& name, Role role, const std::string& token_hash) = 0;
   virtual std::optional<Token> find_token_by_hash(const std::string& token_hash) = 0;
   virtual std::vector<Token> list_tokens() = 0;
+
+  // Dashboard sessions, by the hash of the cookie's value; a session stands
+  // for its token until EXPIRES_AT. Creating one forgets the expired ones.
+  virtual void create_session(const std::string& session_hash, Id token_id, TimeMs expires_at) = 0;
+  virtual std::optional<Token> find_session_token(const std::string& session_hash, TimeMs now) = 0;
+  virtual void delete_session(const std::string& session_hash) = 0;
 
   // Webhook deliveries: false when (provider, delivery_id) was seen before.
   virtual bool record_delivery(const std::string& provider, const std::string& delivery_id) = 0;
@@ -93,6 +100,15 @@ class Store {
   virtual std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) = 0;
   virtual Formation formation(Id project_id) = 0;
   virtual void set_formation(Id project_id, const Formation& counts) = 0;  // merges; count 0 is kept
+
+  // Aggregates for monitoring, one query each. Counts list only the (project,
+  // environment,) status pairs that occur. Durations are of finished steps
+  // (per project) and finished deployments (per project and environment) that
+  // started, counted into BOUNDS_MS (ascending upper bounds).
+  virtual std::vector<StatusCount> count_runs() = 0;
+  virtual std::vector<StatusCount> count_deployments() = 0;
+  virtual std::vector<DurationCounts> step_durations(const std::vector<TimeMs>& bounds_ms) = 0;
+  virtual std::vector<DurationCounts> deployment_durations(const std::vector<TimeMs>& bounds_ms) = 0;
 
   // Runs several store calls as one transaction (all or nothing).
   template <typename F>
