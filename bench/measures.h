@@ -22,4 +22,8 @@ void bench_ssh_deploys(int incremental);  // (i)
 void bench_container_push(int pushes);                 // (j) push -> live as an image, vs docker by hand
 void bench_container_deploys_under_load(int deploys);  // (k) container deploys under wrk load
 
+// The dashboard (dashboard_bench.cpp).
+void bench_dashboard_first_load(int loads);           // (l) bytes and time to the drawn page, headless Chromium
+void bench_live_log_viewers(int viewers, int seconds);  // (m) live-log viewers of a loud step, API latency meanwhile
+
 }  // namespace slipway::bench

@@ -4,7 +4,8 @@
 //  f-h) local deployments behind the daemon's nginx (local_deploy_bench.cpp)
 //  i)   deployments over SSH to three hosts in network namespaces; needs root (ssh_bench.cpp)
 //  j-k) container deployments on the Docker engine, with a registry (container_bench.cpp)
-// Usage: slipway_bench [--quick] [--only a,b,c,d,e,f,g,h,i,j,k]
+//  l-m) the dashboard: first load in headless Chromium, live-log viewers (dashboard_bench.cpp)
+// Usage: slipway_bench [--quick] [--only a,b,c,d,e,f,g,h,i,j,k,l,m]
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -16,7 +17,7 @@
 int main(int argc, char** argv) {
   using namespace slipway::bench;
   bool quick = false;
-  std::string only = "abcdefghijk";
+  std::string only = "abcdefghijklm";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quick") quick = true;
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
     if (wanted('i')) bench_ssh_deploys(5);
     if (wanted('j')) bench_container_push(quick ? 2 : 5);
     if (wanted('k')) bench_container_deploys_under_load(quick ? 3 : 10);
+    if (wanted('l')) bench_dashboard_first_load(quick ? 3 : 10);
+    if (wanted('m')) bench_live_log_viewers(100, quick ? 3 : 10);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench failed: %s\n", e.what());
     return 1;
