@@ -35,7 +35,10 @@ std::optional<Response> Application::handle(Request& request, boost::beast::tcp_
     if (!response) context_.requests.streamed("api");  // an event stream
     return response;
   }
-  if (path == "/metrics") return handle_metrics(context_, request);
+  if (path == "/metrics") {
+    metrics_.start(request, stream);
+    return std::nullopt;
+  }
   if (starts_with(path, "/hooks/")) {
     return handle_forge_hook(context_, request, std::string_view(path).substr(std::string_view("/hooks/").size()));
   }

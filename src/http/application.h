@@ -2,6 +2,7 @@
 // the webhooks.
 #pragma once
 
+#include "http/metrics_route.h"
 #include "http/server.h"
 #include "http/server_context.h"
 
@@ -9,7 +10,7 @@ namespace slipway::http {
 
 class Application final : public RequestHandler {
  public:
-  explicit Application(ServerContext& context) : context_(context) {}
+  explicit Application(ServerContext& context) : context_(context), metrics_(context) {}
 
   std::size_t body_limit(const HeaderParser::value_type& header) override;
   void take_over(boost::beast::tcp_stream stream, boost::beast::flat_buffer buffer,
@@ -19,6 +20,7 @@ class Application final : public RequestHandler {
 
  private:
   ServerContext& context_;
+  MetricsScraper metrics_;
 };
 
 }  // namespace slipway::http
