@@ -522,10 +522,11 @@ async function environmentPage(main, app, environment) {
   const actions = h('div', { class: 'card row' });
   const instances = h('div', { class: 'card scroll' });
   const history = h('div', { class: 'card scroll' });
+  const hosts = h('div', { hidden: true });
   const view = new LogView();
   const logCard = h('div', { class: 'card', hidden: true }, h('h2', {}), view.el);
   let shownDeployment = null;
-  main.append(header, actions, h('h2', {}, 'Instances'), instances, h('h2', {}, 'Deployments'), history, logCard);
+  main.append(header, actions, h('h2', {}, 'Instances'), instances, hosts, h('h2', {}, 'Deployments'), history, logCard);
 
   const refInput = h('input', { placeholder: 'branch, tag or commit (default: the newest run)', 'aria-label': 'Ref to deploy' });
   let deployments = [];
@@ -580,6 +581,14 @@ async function environmentPage(main, app, environment) {
       own.map((i) => h('tr', {}, h('td', {}, `${i.process}.${i.index}`), h('td', {}, pill(i.status)), h('td', {}, i.release),
         h('td', { class: 'mono' }, i.host || i.container || (i.port ? `127.0.0.1:${i.port}` : '')), h('td', { class: 'hide-narrow' }, i.restarts ?? ''))))
       : h('p', { class: 'muted' }, 'No instance (a static site is served by nginx itself).'));
+    // ssh targets: each host of the deployment that made the live release, as it ended there.
+    const made = env && deployments.find((d) => d.status === 'success' && d.release === env.release);
+    const hostList = made && made.hosts ? made.hosts : [];
+    hosts.hidden = hostList.length === 0;
+    fill(hosts, h('h2', {}, 'Hosts'), h('div', { class: 'card scroll' }, h('table', {},
+      h('tr', {}, h('th', {}, 'Host'), h('th', {}, 'Status'), h('th', { class: 'hide-narrow' }, 'Detail')),
+      hostList.map((host) => h('tr', { 'data-host': host.host }, h('td', { class: 'mono' }, host.host), h('td', {}, pill(host.status)),
+        h('td', { class: 'hide-narrow' }, host.detail))))));
     fill(history, deployments.length ? h('table', {},
       h('tr', {}, h('th', {}, 'Id'), h('th', {}, 'Kind'), h('th', {}, 'Release'), h('th', {}, 'Status'), h('th', { class: 'hide-narrow' }, 'Trigger'),
         h('th', {}, 'When'), h('th', { class: 'hide-narrow' }, 'Took'), h('th', {}, '')),
