@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libboost-dev libboost-system-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libssl-dev libspdlog-dev libfmt-dev libcli11-dev libgit2-dev
+  libcurl4-openssl-dev        # outbound HTTP(S): commit statuses and deployment notifications
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev   # libFuzzer targets and the sanitizer runtime
   procps python3              # ps for the tests; python3 for the example app

@@ -101,6 +101,10 @@ ApiResponse ApiClient::put(std::string_view path, const nlohmann::json& body) co
   return json_exchange(HttpRequest{"PUT", target(path, {}), {}, body.dump()});
 }
 
+ApiResponse ApiClient::patch(std::string_view path, const nlohmann::json& body) const {
+  return json_exchange(HttpRequest{"PATCH", target(path, {}), {}, body.dump()});
+}
+
 ApiResponse ApiClient::del(std::string_view path) const {
   return json_exchange(HttpRequest{"DELETE", target(path, {}), {}, ""});
 }

@@ -55,6 +55,7 @@ class ApiClient {
   ApiResponse get(std::string_view path, const Query& query = {}) const;
   ApiResponse post(std::string_view path, const nlohmann::json& body = nlohmann::json::object()) const;
   ApiResponse put(std::string_view path, const nlohmann::json& body) const;
+  ApiResponse patch(std::string_view path, const nlohmann::json& body) const;
   ApiResponse del(std::string_view path) const;
   // A text/plain resource such as a step log.
   std::string get_text(std::string_view path, const Query& query = {}) const;

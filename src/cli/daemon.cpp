@@ -23,7 +23,11 @@
 #include "http/application.h"
 #include "http/server.h"
 #include "proxy/nginx_proxy.h"
+#include "scheduler/delivery_worker.h"
 #include "scheduler/deployment_queue.h"
+#include "scheduler/outbox.h"
+#include "scheduler/remote_poller.h"
+#include "scheduler/scheduled_runs.h"
 #include "scheduler/scheduler.h"
 #include "scm/git_repository.h"
 #include "store/sqlite_store.h"
@@ -79,6 +83,19 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {address, static_cast<unsigned short>(port)};
 }
 
+// Outbound deliveries retry after 2 s, 4 s, 8 s, ... (8 attempts). SLIPWAY_TEST_RETRY_BASE_MS
+// (a test knob) replaces the 2 s and shortens the request timeout to 2 s.
+scheduler::RetryPolicy delivery_retry_policy() {
+  scheduler::RetryPolicy policy;
+  unsigned long long base = 0;
+  const char* knob = std::getenv("SLIPWAY_TEST_RETRY_BASE_MS");
+  if (knob != nullptr && util::parse_uint(knob, base) && base > 0 && base <= 60000) {
+    policy.base = std::chrono::milliseconds(base);
+    policy.timeout = std::chrono::milliseconds(2000);
+  }
+  return policy;
+}
+
 // How supervisors are started: this very binary, even when an upgrade has
 // replaced (or deleted) the file the daemon was started from.
 std::string self_binary() {
@@ -110,11 +127,17 @@ int run_daemon(const DaemonOptions& options) {
     settings.base_env = inherited_environment();
     settings.self_binary = self_binary();
     scm::RepositoryCache repositories;
-    scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
-    scheduler.recover();
-
     auto secrets = util::SecretBox::open(layout.secret_key());
     if (!secrets) throw util::Error(secrets.error());
+    // Commit statuses and notifications: rows in the store's outbox, sent by a thread of their own.
+    scheduler::Outbox outbox(store, *secrets);
+    auto delivery_worker = scheduler::DeliveryWorker::start(layout.database(), *secrets, delivery_retry_policy());
+    if (!delivery_worker) throw util::Error(delivery_worker.error());
+    outbox.on_added([worker = delivery_worker->get()] { worker->wake(); });
+    scheduler::Scheduler scheduler(io, store, repositories, layout, settings);
+    scheduler.set_outbox(&outbox);
+    scheduler.recover();
+
     auto nginx = proxy::NginxProxy::open({layout.nginx_prefix(), options.proxy_listen, "nginx"});
     if (!nginx) throw util::Error(nginx.error());
     deploy::ProxyControl proxy(std::move(*nginx), layout);
@@ -124,6 +147,7 @@ int run_daemon(const DaemonOptions& options) {
     deploy_settings.stop_grace = std::chrono::seconds(options.stop_grace_seconds);
     deploy::DeployServices services{layout, proxy, *secrets, deploy_settings};
     scheduler::DeploymentQueue deployments(io, store, layout.database(), services);
+    deployments.set_outbox(&outbox);
     deployments.recover();
     scheduler.set_step_config([&store, &secrets](store::Id project_id) {
       auto resolved = deploy::resolve_config(store.latest_config(project_id), *secrets);
@@ -155,13 +179,19 @@ int run_daemon(const DaemonOptions& options) {
     http::HttpServer server(io, address, port, application);
     std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
     context.base_url = fmt::format("http://{}:{}", host, server.port());
+    outbox.set_base_url(context.base_url);
     {
       std::ofstream url_file(layout.home() + "/slipway.url");
       url_file << context.base_url << "\n";
     }
+    if (options.test_poll_minimum_seconds > 0) scheduler::set_poll_minimum_seconds(options.test_poll_minimum_seconds);
+    scheduler::RemotePoller poller(io, store, scheduler, layout, {settings.base_env, settings.kill_grace});
+    scheduler::ScheduledRuns schedules(io, store, scheduler, repositories, layout);
     server.start();
     scheduler.start();
     deployments.start();
+    poller.start();
+    schedules.start();
 
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     bool stopping = false;
@@ -170,6 +200,8 @@ int run_daemon(const DaemonOptions& options) {
       stopping = true;
       spdlog::info("{}: stopping; no new runs start", signal == SIGTERM ? "SIGTERM" : "SIGINT");
       server.stop_accepting();
+      poller.stop();
+      schedules.stop();
       // Deployed apps and nginx keep serving: they do not depend on the daemon.
       auto remaining = std::make_shared<int>(2);
       auto one_done = [&io, remaining] {
@@ -183,6 +215,7 @@ int run_daemon(const DaemonOptions& options) {
                  layout.home(), settings.executors, options.proxy_listen);
     std::cout << "slipway listening on " << context.base_url << std::endl;
     io.run();
+    (*delivery_worker)->stop();  // aborts a request in flight: its row stays pending for the next start
     orphans.stop();
     orphans.sweep();  // every run has ended: nothing a step left behind may stay
     // No stale pid for `kill $(head -n1 slipway.lock)` to hit later.

@@ -15,6 +15,7 @@ struct DaemonOptions {
   bool public_read = false;
   std::string proxy_listen = "127.0.0.1:8080";  // where nginx serves the deployed apps
   int stop_grace_seconds = 10;                   // app processes: SIGTERM -> SIGKILL
+  int test_poll_minimum_seconds = 0;             // hidden, tests only: lowers the 10 s poll minimum
 };
 
 // Runs until stopped; returns the process exit status.

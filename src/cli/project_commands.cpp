@@ -13,7 +13,9 @@
 #include "cli/run_report.h"
 #include "cli/table.h"
 #include "cli/terminal.h"
+#include "pipeline/duration.h"
 #include "util/clock.h"
+#include "util/error.h"
 
 namespace slipway::cli {
 
@@ -24,6 +26,12 @@ struct CreateOptions {
   std::string source;
   std::string webhook_secret;
   std::string default_branch;
+  std::string poll;
+};
+
+struct SetOptions {
+  std::string name;
+  std::string poll;
 };
 
 struct DeleteOptions {
@@ -32,6 +40,21 @@ struct DeleteOptions {
 };
 
 std::string project_path(const std::string& name) { return "/projects/" + url_encode(name); }
+
+// `--poll 60s` / `1m` / `off` -> whole seconds (the daemon checks the bounds).
+long long poll_seconds(const std::string& text) {
+  if (text == "off" || text == "0") return 0;
+  auto duration = pipeline::parse_duration(text);
+  if (!duration) throw util::Error("--poll: " + duration.error() + " (e.g. 60s, 5m, or off)");
+  if (duration->count() % 1000 != 0) throw util::Error("--poll: use whole seconds, got " + text);
+  return duration->count() / 1000;
+}
+
+std::string poll_text(const nlohmann::json& project) {
+  auto it = project.find("poll_seconds");
+  if (it == project.end() || !it->is_number_integer() || it->get<long long>() <= 0) return "";
+  return "every " + std::to_string(it->get<long long>()) + "s";
+}
 
 // Where a forge should send its push webhooks; outside /api/v1.
 std::string webhook_url(const ServerUrl& url, const std::string& name) {
@@ -43,6 +66,7 @@ int create_project(CommandContext& context, const CreateOptions& options) {
   if (!options.source.empty()) body["source"] = options.source;
   if (!options.webhook_secret.empty()) body["webhook_secret"] = options.webhook_secret;
   if (!options.default_branch.empty()) body["default_branch"] = options.default_branch;
+  if (!options.poll.empty()) body["poll_seconds"] = poll_seconds(options.poll);
   nlohmann::json project = context.client().post("/projects", body).body;
   if (context.json()) {
     context.print_json(project);
@@ -53,6 +77,9 @@ int create_project(CommandContext& context, const CreateOptions& options) {
   std::cout << "created project " << name << "\n";
   if (std::string source = text_of(project, "source"); !source.empty()) {
     std::cout << "  builds " << printable(source) << "\n";
+    if (std::string poll = poll_text(project); !poll.empty()) {
+      std::cout << "  polls it " << poll << " (the first poll runs " << branch << ")\n";
+    }
     if (flag_of(project, "webhook")) {
       std::cout << "  webhook URL for the forge: " << webhook_url(context.client().url(), options.name)
                 << "\n";
@@ -104,6 +131,7 @@ int show_project(CommandContext& context, const std::string& name) {
   field("branch", printable(text_of(project, "default_branch")));
   field("source", printable(text_of(project, "source")));
   field("git", printable(text_of(project, "git_url")));
+  field("polls", poll_text(project));
   if (flag_of(project, "webhook")) field("webhook", webhook_url(context.client().url(), name));
   if (auto created = parse_timestamp(text_of(project, "created_at")))
     field("created", format_age(*created, now));
@@ -115,6 +143,21 @@ int show_project(CommandContext& context, const std::string& name) {
   } else {
     std::cout << "\n" << runs_table(recent, context.colour(), now);
   }
+  return 0;
+}
+
+int set_project(CommandContext& context, const SetOptions& options) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!options.poll.empty()) body["poll_seconds"] = poll_seconds(options.poll);
+  if (body.empty()) throw util::Error("nothing to change; say what, e.g. --poll 60s");
+  nlohmann::json project = context.client().patch(project_path(options.name), body).body;
+  if (context.json()) {
+    context.print_json(project);
+    return 0;
+  }
+  std::string poll = poll_text(project);
+  std::cout << "project " << printable(text_of(project, "name")) << ": "
+            << (poll.empty() ? "polling off" : "polls its source " + poll) << "\n";
   return 0;
 }
 
@@ -138,7 +181,7 @@ int delete_project(CommandContext& context, const DeleteOptions& options) {
 }  // namespace
 
 void add_project_commands(CLI::App& app, CommandSet& commands) {
-  CLI::App* project = app.add_subcommand("project", "Create, list, show and delete projects");
+  CLI::App* project = app.add_subcommand("project", "Create, list, show, change and delete projects");
   project->require_subcommand(1);
 
   auto create = std::make_shared<CreateOptions>();
@@ -150,6 +193,9 @@ void add_project_commands(CLI::App& app, CommandSet& commands) {
   create_command->add_option("--webhook-secret", create->webhook_secret,
                              "Secret the forge signs its push webhooks with");
   create_command->add_option("--default-branch", create->default_branch, "Branch built by default (main)");
+  create_command->add_option("--poll", create->poll,
+                             "Ask the --source for new commits this often (e.g. 60s, 5m; at least 10s) "
+                             "when it sends no webhooks; the first poll runs the default branch");
   commands.add(create_command,
                [create](CommandContext& context) { return create_project(context, *create); });
 
@@ -161,6 +207,12 @@ void add_project_commands(CLI::App& app, CommandSet& commands) {
   show_command->add_option("NAME", *show_name, "Project name")->required();
   commands.add(show_command,
                [show_name](CommandContext& context) { return show_project(context, *show_name); });
+
+  auto set = std::make_shared<SetOptions>();
+  CLI::App* set_command = project->add_subcommand("set", "Change a project's settings (admin)");
+  set_command->add_option("NAME", set->name, "Project name")->required();
+  set_command->add_option("--poll", set->poll, "Poll interval of the source (e.g. 60s, 5m), or off");
+  commands.add(set_command, [set](CommandContext& context) { return set_project(context, *set); });
 
   auto remove = std::make_shared<DeleteOptions>();
   CLI::App* delete_command =

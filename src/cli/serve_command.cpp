@@ -25,6 +25,8 @@ void add_serve_command(CLI::App& app) {
   serve->add_option("--stop-grace", options->stop_grace_seconds,
                     "Seconds an app process gets between SIGTERM and SIGKILL when it is replaced")
       ->capture_default_str();
+  // Hidden (no group): lets the end-to-end tests poll a source every second or two.
+  serve->add_option("--test-poll-minimum", options->test_poll_minimum_seconds)->group("");
   serve->add_flag("--public", options->public_read, "Let anyone read (never change) without a token");
   serve->callback([options] {
     int status = run_daemon(*options);

@@ -18,6 +18,10 @@ struct ResolvedConfig {
 
 // Opens the sealed entries of CONFIG; throws util::Error when one cannot be opened.
 ResolvedConfig resolve_config(const store::ConfigVersion& config, const util::SecretBox& box);
+// The value of the secret entry KEY of CONFIG, opened; an error when there is no such secret
+// (a plain entry does not count: a token must not sit in the config in clear) or it cannot be opened.
+util::Expected<std::string> find_secret(const store::ConfigVersion& config, const util::SecretBox& box,
+                                        const std::string& key);
 // Whether KEY is a usable variable name: [A-Za-z_][A-Za-z0-9_]*, not one Slipway sets.
 bool valid_config_key(const std::string& key, std::string& problem);
 

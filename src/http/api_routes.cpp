@@ -8,11 +8,13 @@
 
 #include "http/app_routes.h"
 #include "http/dashboard_api.h"
+#include "http/delivery_routes.h"
 #include "http/deployment_event_stream.h"
 #include "http/json_views.h"
 #include "http/route_helpers.h"
 #include "http/run_event_stream.h"
 #include "http/session_routes.h"
+#include "scheduler/remote_poller.h"
 #include "scm/git_repository.h"
 #include "scm/names.h"
 #include "util/crypto.h"
@@ -48,6 +50,18 @@ bool valid_source_url(const std::string& url) {
   return true;
 }
 
+// BODY's poll_seconds, checked: polling asks the source, so only a project with one polls.
+int poll_seconds_field(const nlohmann::json& body, const store::Project& project) {
+  int seconds = int_field(body, "poll_seconds");
+  if (auto problem = scheduler::poll_interval_problem(seconds, scheduler::poll_minimum_seconds())) {
+    throw HttpError{400, *problem};
+  }
+  if (seconds > 0 && project.source_url.empty()) {
+    throw HttpError{400, "only a project with a source URL can poll (pushes to Slipway start runs themselves)"};
+  }
+  return seconds;
+}
+
 Response create_project(ServerContext& context, const Request& request) {
   auto body = parse_body(request);
   store::Project project;
@@ -65,11 +79,25 @@ Response create_project(ServerContext& context, const Request& request) {
   if (!scm::valid_branch_name(project.default_branch)) {
     throw HttpError{400, "invalid default branch '" + project.default_branch + "'"};
   }
+  project.poll_seconds = poll_seconds_field(body, project);
   if (context.store.find_project(project.name)) throw HttpError{409, "project '" + project.name + "' exists"};
   auto repo = context.repositories.bare(context.layout.repo(project.name), /*create=*/true);
   if (!repo) throw util::Error(repo.error());
   auto created = context.store.create_project(project);
   return json_response(201, project_json(created, context.base_url));
+}
+
+// PATCH /projects/APP: what may change after creation (today: the poll interval).
+Response update_project(ServerContext& context, const Request& request, store::Project project) {
+  auto body = parse_body(request);
+  for (const auto& [key, value] : body.items()) {
+    if (key != "poll_seconds") throw HttpError{400, "cannot change '" + key + "' (only poll_seconds)"};
+  }
+  if (body.contains("poll_seconds")) {
+    project.poll_seconds = poll_seconds_field(body, project);
+    context.store.set_poll_interval(project.id, project.poll_seconds);
+  }
+  return json_response(200, project_json(project, context.base_url));
 }
 
 Response delete_project(ServerContext& context, const store::Project& project) {
@@ -212,10 +240,11 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
       return json_response(200, {{"projects", std::move(list)}});
     }
     if (n == 2) {
-      require_method(request, {verb::get, verb::delete_});
+      require_method(request, {verb::get, verb::delete_, verb::patch});
       context.auth.require(auth, request.method() == verb::get ? Role::viewer : Role::admin);
       auto project = require_project(context, segments[1]);
       if (request.method() == verb::delete_) return delete_project(context, project);
+      if (request.method() == verb::patch) return update_project(context, request, project);
       return json_response(200, project_json(project, context.base_url));
     }
     if (n == 3 && is(2, "runs")) {
@@ -278,6 +307,7 @@ std::optional<Response> handle_api(ServerContext& context, Request& request, boo
   }
   if (auto answer = handle_app_api(context, request, segments)) return answer;
   if (auto answer = handle_dashboard_api(context, request, segments)) return answer;
+  if (auto answer = handle_delivery_api(context, request, segments)) return answer;
   if (is(0, "tokens") && n == 1) {
     require_method(request, {verb::get, verb::post});
     context.auth.require(auth, Role::admin);

@@ -21,6 +21,7 @@ nlohmann::json project_json(const store::Project& project, const std::string& ba
       {"source", scm::redact_url(project.source_url)},
       {"default_branch", project.default_branch},
       {"webhook", !project.webhook_secret.empty()},
+      {"poll_seconds", project.poll_seconds},
       {"git_url", base_url + "/git/" + project.name + ".git"},
       {"created_at", time_json(project.created_at)},
   };

@@ -4,9 +4,11 @@
 
 #include "pipeline/environment_validation.h"
 #include "pipeline/glob.h"
+#include "pipeline/outbound_validation.h"
 #include "pipeline/quoted.h"
 #include "pipeline/step_dependencies.h"
 #include "pipeline/step_validation.h"
+#include "pipeline/trigger_validation.h"
 #include "pipeline/validation_context.h"
 #include "pipeline/yaml_loader.h"
 #include "util/strings.h"
@@ -78,10 +80,16 @@ PipelineFile validate_pipeline(ValidationContext& context, const YAML::Node& roo
       if (auto filter = branch_filter(context, entry)) pipeline.when = std::move(*filter);
     } else if (entry.key == "build") {
       build_settings(context, entry, pipeline.build);
+    } else if (entry.key == "on") {
+      pipeline.schedules = validate_triggers(context, entry);
+    } else if (entry.key == "status") {
+      pipeline.status = validate_commit_status(context, entry);
+    } else if (entry.key == "notify") {
+      pipeline.notify = validate_notifications(context, entry);
     } else if (entry.key.rfind("x-", 0) == 0) {
       // Extension keys, as in docker-compose: a place to define anchors for use elsewhere.
     } else {
-      unknown_key(context, entry, "", {"steps", "deploy", "when", "build"},
+      unknown_key(context, entry, "", {"steps", "deploy", "when", "build", "on", "status", "notify"},
                   " (and any key starting with 'x-')");
     }
   }

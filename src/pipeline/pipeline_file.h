@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/cron_expression.h"
 #include "pipeline/host_address.h"
+#include "pipeline/outbound_settings.h"
 #include "util/expected.h"
 
 namespace slipway::pipeline {
@@ -99,11 +101,22 @@ struct BuildSettings {
   std::vector<EnvVar> base_images;      // app type -> image reference
 };
 
+// One entry of `on.schedule`: a run of BRANCH's head whenever the cron expression (UTC) matches.
+struct Schedule {
+  std::string cron;                     // as written; with the branch, what the daemon remembers it by
+  CronExpression expression;
+  std::string branch;                   // empty: the project's default branch
+  int line = 0;
+};
+
 struct PipelineFile {
   std::vector<Step> steps;
   BranchFilter when;                    // pipeline-wide branch filter
   std::vector<Environment> environments;
   BuildSettings build;
+  std::optional<CommitStatusSettings> status;  // `status:`: commit statuses reported to a forge
+  std::vector<Notification> notify;     // `notify:`: webhooks called when a deployment ends
+  std::vector<Schedule> schedules;      // `on.schedule`; read by the daemon from the default branch
 };
 
 // Parses and validates TEXT. On failure the error holds one line per problem,

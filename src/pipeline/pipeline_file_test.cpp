@@ -167,10 +167,11 @@ steps:
 TEST(PipelineFile, UnknownTopLevelKey) {
   EXPECT_EQ(
       errors("stepz: {}\nsteps: {a: {run: x}}\n"),
-      "slipway.yml:1:1: unknown key 'stepz' (did you mean 'steps'?); valid keys: steps, deploy, when, build "
+      "slipway.yml:1:1: unknown key 'stepz' (did you mean 'steps'?); valid keys: steps, deploy, when, build, on, "
+      "status, notify "
       "(and any key starting with 'x-')");
   EXPECT_EQ(errors("steps: {a: {run: x}}\nartifacts: []\n"),
-            "slipway.yml:2:1: unknown key 'artifacts'; valid keys: steps, deploy, when, build "
+            "slipway.yml:2:1: unknown key 'artifacts'; valid keys: steps, deploy, when, build, on, status, notify "
             "(and any key starting with 'x-')");
 }
 

@@ -18,6 +18,7 @@
 #include "exec/docker_cli.h"
 #include "exec/instance_control.h"
 #include "exec/instance_spec.h"
+#include "scheduler/deployment_notification.h"
 #include "store/sqlite_store.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -65,6 +66,7 @@ void DeploymentQueue::recover() {
     deployment.finished_at = util::now_ms();
     store_.update_deployment(deployment);
     spdlog::info("deployment {} interrupted by a stop of slipway", deployment.id);
+    interrupted_.push_back(deployment);
   }
   // ssh connections a killed daemon left open to its hosts.
   deploy::close_leftover_masters(services_.layout);
@@ -173,6 +175,8 @@ void DeploymentQueue::recover_container(store::Instance instance) {
 
 void DeploymentQueue::start() {
   started_ = true;
+  for (const auto& deployment : interrupted_) notify_ended(deployment);
+  interrupted_.clear();
   pump();
   schedule_watch();
 }
@@ -546,6 +550,7 @@ void DeploymentQueue::finished(std::uint64_t worker_key, store::Id deployment_id
     deployment->finished_at = util::now_ms();
     store_.update_deployment(*deployment);
   }
+  if (deployment) notify_ended(*deployment);
   if (deployment && deployment->status == DeploymentStatus::success && !stopping_) promote_after(*deployment);
   check_shutdown_done();
   pump();
@@ -562,6 +567,21 @@ void DeploymentQueue::promote_after(const store::Deployment& deployment) {
     if (environment.after != deployment.environment || !deployable(environment.target)) continue;
     // Exactly this release; with `approval: manual` it is delivered and then waits.
     enqueue(*project, environment.name, release->id, "deploy", "promotion");
+  }
+}
+
+// Queues the notifications DEPLOYMENT's release asks for (on the loop: reading slipway.yml and
+// inserting rows take milliseconds; sending is the DeliveryWorker's).
+void DeploymentQueue::notify_ended(const store::Deployment& deployment) {
+  if (!outbox_ || !notification_event(deployment)) return;
+  try {
+    auto release = store_.find_release(deployment.release_id);
+    if (!release) return;
+    auto plan = deploy::read_release_plan(release->dir);
+    if (!plan || plan->pipeline.notify.empty()) return;
+    outbox_->deployment_ended(deployment, plan->pipeline.notify, release->commit);
+  } catch (const std::exception& e) {
+    spdlog::error("deployment {}: cannot queue its notifications: {}", deployment.id, e.what());
   }
 }
 

@@ -18,6 +18,7 @@
 
 #include "deploy/local_deployment.h"
 #include "pipeline/pipeline_file.h"
+#include "scheduler/outbox.h"
 #include "store/store.h"
 #include "util/expected.h"
 
@@ -35,6 +36,9 @@ class DeploymentQueue {
   // adopted with what is live.
   void recover();
   void start();
+  // Where notifications of ended deployments go (`notify:` in the release's slipway.yml). Set
+  // before recover(); none: no notifications.
+  void set_outbox(Outbox* outbox) { outbox_ = outbox; }
 
   // After run RUN of PROJECT passed: its workspace becomes a release, and the
   // local environments its branch deploys to get a deployment.
@@ -85,6 +89,7 @@ class DeploymentQueue {
   void launch(const store::Deployment& deployment);
   void finished(std::uint64_t worker_key, store::Id deployment_id);
   void promote_after(const store::Deployment& deployment);
+  void notify_ended(const store::Deployment& deployment);
   void check_shutdown_done();
   void schedule_watch();
   void watch();
@@ -103,6 +108,8 @@ class DeploymentQueue {
   bool started_ = false;
   std::function<void()> shutdown_done_;
   boost::asio::steady_timer watch_timer_;
+  Outbox* outbox_ = nullptr;
+  std::vector<store::Deployment> interrupted_;  // by recover(); notified by start(), when links can be made
 };
 
 }  // namespace slipway::scheduler

@@ -15,6 +15,7 @@
 #include "scheduler/run_preparation.h"
 #include "scm/git_repository.h"
 #include "scm/names.h"
+#include "scm/remote_heads.h"
 #include "util/child_process.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -34,6 +35,7 @@ struct Scheduler::ActiveRun {
   std::vector<std::shared_ptr<exec::StepExecution>> executions;  // by position
   std::vector<std::uint64_t> log_sizes;                           // by position
   std::vector<pipeline::Environment> environments;              // the `deploy:` section
+  std::optional<pipeline::CommitStatusSettings> status;          // `status:`: where its commit status goes
   std::string workspace;
   bool cancelling = false;
   bool interrupting = false;
@@ -85,6 +87,7 @@ void Scheduler::recover() {
     run.finished_at = util::now_ms();
     store_.update_run(run);
     spdlog::info("run {} was running when slipway stopped: marked interrupted", run.id);
+    if (outbox_) outbox_->run_interrupted(run);
   }
   // Step and service containers a killed daemon left behind, gone before a new run makes its own.
   janitor_->clean_all_runs();
@@ -302,9 +305,7 @@ void Scheduler::fetch_then_prepare(ActiveRun& active) {
   options.argv = {"git",   "--git-dir", layout_.repo(active.project.name), "fetch", "--quiet", "--prune",
                   "--no-tags", "--", active.project.source_url, "+refs/heads/*:refs/heads/*",
                   "+refs/tags/*:refs/tags/*"};  // a tag's commit need not be on a branch
-  options.env = settings_.base_env;
-  options.env.push_back("GIT_TERMINAL_PROMPT=0");
-  options.env.push_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");  // never wait for a password
+  options.env = scm::remote_git_env(settings_.base_env);
   options.log_path = layout_.step_log(active.run.id, 0);
   options.timeout = std::chrono::minutes(10);
   options.kill_grace = settings_.kill_grace;
@@ -366,6 +367,12 @@ void Scheduler::prepare(ActiveRun& active) {
     active.run.commit = commit->id;
     if (active.run.message.empty()) active.run.message = commit->summary;
     store_.update_run(active.run);
+  } else if (active.run.message.empty()) {
+    // A polled head: its commit was known before the fetch, its message only after.
+    if (auto commit = (*repo)->resolve(active.run.commit)) {
+      active.run.message = commit->summary;
+      store_.update_run(active.run);
+    }
   }
   auto prepared = prepare_run(**repo, active.run, active.workspace,
                               [&](const std::string& text) { append_setup_log(active, text); });
@@ -401,6 +408,8 @@ void Scheduler::prepare(ActiveRun& active) {
   }
   active.specs = std::move(prepared.pipeline.steps);
   active.environments = std::move(prepared.pipeline.environments);
+  active.status = std::move(prepared.pipeline.status);
+  if (active.status && outbox_) outbox_->run_status(*active.status, active.run, RunPhase::started);
   active.executions.resize(active.steps.size());
   active.log_sizes.resize(active.steps.size(), 0);
   set_step(active, 0, StepStatus::success, "", 0);
@@ -592,6 +601,9 @@ void Scheduler::finish_run(ActiveRun& active, RunStatus status, const std::strin
   active.run.reason = reason;
   active.run.finished_at = util::now_ms();
   store_.update_run(active.run);
+  if (active.status && outbox_) {
+    if (auto phase = run_phase(status)) outbox_->run_status(*active.status, active.run, *phase);
+  }
   if (status == RunStatus::success && run_succeeded_ && !active.environments.empty()) {
     try {
       run_succeeded_(active.run, active.project, active.environments, active.workspace);

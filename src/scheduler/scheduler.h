@@ -18,6 +18,7 @@
 #include "exec/step_execution.h"
 #include "pipeline/pipeline_file.h"
 #include "scm/repository_cache.h"
+#include "scheduler/outbox.h"
 #include "scheduler/run_events.h"
 #include "store/home_layout.h"
 #include "store/store.h"
@@ -76,6 +77,10 @@ class Scheduler {
   using StepConfigSource = std::function<StepConfig(store::Id project_id)>;
   void set_step_config(StepConfigSource source) { step_config_ = std::move(source); }
 
+  // Where commit statuses of runs go (`status:` in slipway.yml): pending when a run starts, its
+  // result when it ends. Set before recover(); none: no statuses.
+  void set_outbox(Outbox* outbox) { outbox_ = outbox; }
+
   RunEvents& events() { return events_; }
   // Bytes in a step's log: live for running steps, from the file otherwise.
   std::uint64_t log_size(store::Id run_id, int position) const;
@@ -114,6 +119,7 @@ class Scheduler {
   SchedulerSettings settings_;
   RunEvents events_;
   RunSucceeded run_succeeded_;
+  Outbox* outbox_ = nullptr;
   StepConfigSource step_config_;
   std::unique_ptr<exec::ContainerJanitor> janitor_;  // removes the containers of runs that used them
   std::map<store::Id, std::unique_ptr<ActiveRun>> active_;  // ordered by id: older runs first

@@ -175,6 +175,49 @@ CREATE TABLE sessions (
   expires_at INTEGER NOT NULL
 );
 )sql",
+      // 7: the outbox of outbound requests (commit statuses, deployment notifications); secrets are
+      // never stored: a signed body carries only its signature, a token is named by auth_secret
+      R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  event TEXT NOT NULL DEFAULT '',
+  run_id INTEGER NOT NULL DEFAULT 0,
+  deployment_id INTEGER NOT NULL DEFAULT 0,
+  url TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT NOT NULL,
+  auth_secret TEXT NOT NULL DEFAULT '',
+  auth_scheme TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  response_status INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE INDEX outbox_by_project ON outbox(project_id, id);
+)sql",
+      // 8: polling of remote repositories (the heads seen last) and cron schedules (when each last fired)
+      R"sql(
+ALTER TABLE projects ADD COLUMN poll_seconds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN polled_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE polled_heads (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  ref TEXT NOT NULL,
+  commit_sha TEXT NOT NULL,
+  PRIMARY KEY (project_id, ref)
+);
+CREATE TABLE schedule_marks (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  schedule TEXT NOT NULL,
+  marked_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, schedule)
+);
+)sql",
   };
   return migrations;
 }

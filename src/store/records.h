@@ -20,6 +20,7 @@ struct Project {
   std::string webhook_secret;  // for forge webhooks; empty: webhooks refused
   std::string default_branch = "main";
   TimeMs created_at = 0;
+  int poll_seconds = 0;        // > 0: the daemon asks the source for new heads this often
 };
 
 enum class RunStatus { queued, running, success, failed, cancelled, interrupted, skipped };

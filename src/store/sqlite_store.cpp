@@ -38,6 +38,7 @@ Project read_project(Statement& s) {
   project.webhook_secret = s.text(3);
   project.default_branch = s.text(4);
   project.created_at = s.int64(5);
+  project.poll_seconds = static_cast<int>(s.int64(6));
   return project;
 }
 
@@ -158,16 +159,17 @@ void SqliteStore::rollback() {
 
 Project SqliteStore::create_project(const Project& project) {
   auto s = prepare(
-      "INSERT INTO projects(name, source_url, webhook_secret, default_branch, created_at) VALUES(?,?,?,?,?)");
+      "INSERT INTO projects(name, source_url, webhook_secret, default_branch, created_at, poll_seconds) "
+      "VALUES(?,?,?,?,?,?)");
   s->bind(1, project.name).bind(2, project.source_url).bind(3, project.webhook_secret);
-  s->bind(4, project.default_branch).bind(5, util::now_ms());
+  s->bind(4, project.default_branch).bind(5, util::now_ms()).bind(6, project.poll_seconds);
   s->run();
   return *find_project(db_->last_insert_id());
 }
 
 std::optional<Project> SqliteStore::find_project(const std::string& name) {
   auto s = prepare(
-      "SELECT id, name, source_url, webhook_secret, default_branch, created_at FROM projects WHERE name = ?");
+      "SELECT id, name, source_url, webhook_secret, default_branch, created_at, poll_seconds FROM projects WHERE name = ?");
   s->bind(1, name);
   if (!s->step()) return std::nullopt;
   return read_project(*s);
@@ -175,7 +177,7 @@ std::optional<Project> SqliteStore::find_project(const std::string& name) {
 
 std::optional<Project> SqliteStore::find_project(Id id) {
   auto s = prepare(
-      "SELECT id, name, source_url, webhook_secret, default_branch, created_at FROM projects WHERE id = ?");
+      "SELECT id, name, source_url, webhook_secret, default_branch, created_at, poll_seconds FROM projects WHERE id = ?");
   s->bind(1, id);
   if (!s->step()) return std::nullopt;
   return read_project(*s);
@@ -183,7 +185,7 @@ std::optional<Project> SqliteStore::find_project(Id id) {
 
 std::vector<Project> SqliteStore::list_projects() {
   auto s = prepare(
-      "SELECT id, name, source_url, webhook_secret, default_branch, created_at FROM projects ORDER BY name");
+      "SELECT id, name, source_url, webhook_secret, default_branch, created_at, poll_seconds FROM projects ORDER BY name");
   std::vector<Project> out;
   while (s->step()) out.push_back(read_project(*s));
   return out;

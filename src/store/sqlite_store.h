@@ -22,6 +22,11 @@ class SqliteStore final : public Store {
   std::optional<Project> find_project(Id id) override;
   std::vector<Project> list_projects() override;
   bool delete_project(Id id) override;
+  void set_poll_interval(Id project_id, int seconds) override;
+  std::optional<std::map<std::string, std::string>> polled_heads(Id project_id) override;
+  void save_polled_heads(Id project_id, const std::map<std::string, std::string>& heads) override;
+  std::map<std::string, TimeMs> schedule_marks(Id project_id) override;
+  void save_schedule_marks(Id project_id, const std::map<std::string, TimeMs>& marks) override;
 
   Run create_run(const Run& run) override;
   std::optional<Run> find_run(Id id) override;
@@ -82,6 +87,14 @@ class SqliteStore final : public Store {
   std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) override;
   Formation formation(Id project_id) override;
   void set_formation(Id project_id, const Formation& counts) override;
+
+  Delivery create_delivery(const Delivery& delivery) override;
+  std::optional<Delivery> find_delivery(Id id) override;
+  std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) override;
+  std::vector<Delivery> due_deliveries(TimeMs now, int limit) override;
+  std::optional<TimeMs> next_delivery_at() override;
+  bool update_delivery(const Delivery& delivery) override;
+  int supersede_deliveries(Id run_id, const std::string& kind) override;
 
   std::vector<StatusCount> count_runs() override;
   std::vector<StatusCount> count_deployments() override;

@@ -2,11 +2,13 @@
 // goes through it; SqliteStore is the embedded default.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "store/aggregates.h"
+#include "store/delivery_records.h"
 #include "store/deploy_records.h"
 #include "store/records.h"
 
@@ -22,6 +24,15 @@ class Store {
   virtual std::optional<Project> find_project(Id id) = 0;
   virtual std::vector<Project> list_projects() = 0;
   virtual bool delete_project(Id id) = 0;  // with its runs and steps
+
+  // Triggers without a push (scheduler/remote_poller.h, scheduler/scheduled_runs.h)
+  virtual void set_poll_interval(Id project_id, int seconds) = 0;
+  // The remote's heads (ref -> commit) as the last poll saw them; nothing when never polled.
+  virtual std::optional<std::map<std::string, std::string>> polled_heads(Id project_id) = 0;
+  virtual void save_polled_heads(Id project_id, const std::map<std::string, std::string>& heads) = 0;
+  // Per schedule key: when the schedule last fired (or was first seen). Saving replaces them all.
+  virtual std::map<std::string, TimeMs> schedule_marks(Id project_id) = 0;
+  virtual void save_schedule_marks(Id project_id, const std::map<std::string, TimeMs>& marks) = 0;
 
   // Runs
   virtual Run create_run(const Run& run) = 0;  // status queued (or as given), created_at now
@@ -100,6 +111,20 @@ class Store {
   virtual std::vector<std::pair<Id, std::string>> list_domains(std::optional<Id> project_id) = 0;
   virtual Formation formation(Id project_id) = 0;
   virtual void set_formation(Id project_id, const Formation& counts) = 0;  // merges; count 0 is kept
+
+  // The outbox of outbound requests (delivery_records.h), drained by the delivery worker.
+  virtual Delivery create_delivery(const Delivery& delivery) = 0;  // id and created_at filled in
+  virtual std::optional<Delivery> find_delivery(Id id) = 0;
+  virtual std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) = 0;  // newest first
+  // Pending rows whose next attempt is due at NOW, oldest first.
+  virtual std::vector<Delivery> due_deliveries(TimeMs now, int limit) = 0;
+  // When the next pending row is due (nullopt: none pending).
+  virtual std::optional<TimeMs> next_delivery_at() = 0;
+  // Records an attempt (status, attempts, next_attempt_at, last_error, response_status,
+  // finished_at) only while the row is still pending; false when it no longer was.
+  virtual bool update_delivery(const Delivery& delivery) = 0;
+  // Marks the pending rows of KIND for RUN_ID superseded (a newer status replaces them); the count.
+  virtual int supersede_deliveries(Id run_id, const std::string& kind) = 0;
 
   // Aggregates for monitoring, one query each. Counts list only the (project,
   // environment,) status pairs that occur. Durations are of finished steps

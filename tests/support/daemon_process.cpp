@@ -28,7 +28,9 @@ std::vector<std::string> base_env() {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
-    if (entry.rfind("SLIPWAY_", 0) == 0 || entry.rfind("GIT_", 0) == 0) continue;
+    // SLIPWAY_TEST_* are the daemon's test knobs (e.g. SLIPWAY_TEST_RETRY_BASE_MS): a test sets them on purpose.
+    const bool knob = entry.rfind("SLIPWAY_TEST_", 0) == 0;
+    if ((entry.rfind("SLIPWAY_", 0) == 0 && !knob) || entry.rfind("GIT_", 0) == 0) continue;
     env.push_back(entry);
   }
   return env;
