@@ -364,7 +364,7 @@ async function overviewPage(main) {
   const body = h('div');
   main.append(h('h1', {}, 'Projects'), body);
   const draw = async () => {
-    const data = await api('GET', '/overview');
+    const [data, runs] = await Promise.all([api('GET', '/overview'), api('GET', '/runs?limit=20')]);
     const cards = data.projects.map((project) => {
       const run = project.last_run;
       return h('div', { class: 'card project', 'data-project': project.name },
@@ -379,7 +379,6 @@ async function overviewPage(main) {
             env.commit ? h('span', { class: 'mono' }, short(env.commit)) : null,
             env.url ? h('a', { href: env.url, class: 'hide-narrow' }, env.url) : null))) : null);
     });
-    const runs = await api('GET', '/runs?limit=20');
     fill(body, 
       cards.length ? h('div', { class: 'grid' }, cards) : h('p', { class: 'muted' }, 'No projects yet: slipway project create NAME'),
       h('h2', {}, 'Recent runs'),
@@ -675,7 +674,7 @@ async function doraPage(main, query) {
         h('td', {}, r.deployments), h('td', {}, seconds(r.lead_time_median_seconds)),
         h('td', {}, r.changes ? `${Math.round((100 * r.failed_changes) / r.changes)}% (${r.failed_changes}/${r.changes})` : '–'),
         h('td', {}, seconds(r.restore_median_seconds)))))),
-    h('p', { class: 'muted' }, 'A deployment is a finished deploy of a release to an environment. A change failed when its deployment failed or it was rolled back; time to restore runs from then to the next successful deployment there. Lead time runs from the commit\'s time to the moment it went live.'));
+    h('p', { class: 'muted' }, 'A deployment is a finished deploy of a release to an environment. A change failed when its deployment failed or it was rolled back; time to restore runs from then to the next successful deploy or rollback there. Lead time runs from the commit\'s time to the moment it went live.'));
 }
 
 // ---- routing ---------------------------------------------------------------
@@ -689,8 +688,8 @@ async function route() {
   document.getElementById('main').replaceChildren(main);
   const hash = location.hash || '#/';
   const [pathPart, query] = hash.slice(1).split('?');
-  const parts = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
   try {
+    const parts = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'signin') return signInPage(main);
     if (!state.who.signed_in && !state.who.public) return showSignIn();
     let cleanup = null;

@@ -67,10 +67,12 @@ DoraReport compute_dora(const std::vector<DoraDeployment>& history, store::TimeM
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto& d = *list[i];
       if (d.kind != "deploy" || d.finished_at < from || d.finished_at > to) continue;
-      // The next successful deployment: a rollback makes this change a failure; it restores a failed one.
+      // The next successful deploy or rollback (config changes and scaling change no code): a
+      // rollback makes this change a failure; it restores a failed one.
       const DoraDeployment* next_success = nullptr;
       for (std::size_t j = i + 1; j < list.size() && !next_success; ++j) {
-        if (list[j]->status == "success") next_success = list[j];
+        bool changes_code = list[j]->kind == "deploy" || list[j]->kind == "rollback";
+        if (list[j]->status == "success" && changes_code) next_success = list[j];
       }
       bool failed = d.status == "failed" || (next_success && next_success->kind == "rollback");
       ++samples.numbers.changes;

@@ -8,9 +8,10 @@
 //   that succeeded or failed, counted when it finished inside the window;
 // - deployments (frequency) are the changes that succeeded;
 // - a change failed when its deployment failed, or when it went live and the
-//   next successful deployment of that environment was a rollback;
+//   next successful deploy or rollback of that environment was a rollback
+//   (config changes and scaling in between do not count);
 // - time to restore runs from a failed change's end to the end of the next
-//   successful deployment (of any kind) of the same environment;
+//   successful deploy or rollback of the same environment;
 // - lead time runs from the commit's time to the end of the successful
 //   deployment that made it live.
 #pragma once

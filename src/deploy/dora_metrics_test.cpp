@@ -53,6 +53,18 @@ TEST(DoraMetrics, AFailedDeployAndARolledBackChangeAreFailuresWithTheirRecoveryT
   EXPECT_EQ(report.daily[0].failures, 2);
 }
 
+TEST(DoraMetrics, AConfigChangeBetweenAChangeAndItsRollbackDoesNotHideTheFailure) {
+  std::vector<DoraDeployment> history = {
+      make("deploy", "success", kStart + 1000),
+      make("config", "success", kStart + 2000),
+      make("rollback", "success", kStart + 5000),
+  };
+  auto report = compute_dora(history, kStart, kStart + kDay - 1);
+  EXPECT_EQ(report.totals.failed_changes, 1);
+  EXPECT_EQ(report.totals.restores, 1);
+  EXPECT_DOUBLE_EQ(report.totals.restore_median_seconds, 4);
+}
+
 TEST(DoraMetrics, OnlyChangesThatFinishInsideTheWindowCountButLaterRollbacksDecide) {
   std::vector<DoraDeployment> history = {
       make("deploy", "success", kStart - 5000),         // before the window

@@ -69,7 +69,11 @@ std::optional<store::Token> Authenticator::require(const Credentials& credential
     if (!token) throw HttpError{401, "invalid token"};
   } else if (!credentials.session.empty()) {
     token = store_.find_session_token(util::sha256_hex(credentials.session), util::now_ms());
-    if (!token) throw HttpError{401, "the session has ended: sign in again"};
+    if (!token) {
+      // An ended session is no one: enough to read a public daemon, never to change anything.
+      if (role == store::Role::viewer && public_read_ && !credentials.changes_state) return std::nullopt;
+      throw HttpError{401, "the session has ended: sign in again"};
+    }
     // A cookie is sent by the browser whoever made the page; the CSRF token
     // only by our own pages, which read it from the session.
     if (credentials.changes_state && !util::constant_time_equal(credentials.csrf, csrf_token(credentials.session))) {

@@ -124,12 +124,21 @@ TEST_F(AuthenticatorTest, AChangeThroughASessionNeedsItsCsrfToken) {
             403u);
 }
 
-TEST_F(AuthenticatorTest, ExpiredUnknownAndDeletedSessionsAre401EvenWhenPublic) {
-  Authenticator auth(*store_, true);
+TEST_F(AuthenticatorTest, ExpiredUnknownAndDeletedSessionsAre401) {
+  Authenticator auth(*store_, false);
   EXPECT_EQ(status_of([&] { auth.require(session("old-session", false), store::Role::viewer); }), 401u);
   EXPECT_EQ(status_of([&] { auth.require(session("made-up", false), store::Role::viewer); }), 401u);
   store_->delete_session(util::sha256_hex("live-session"));
   EXPECT_EQ(status_of([&] { auth.require(session("live-session", false), store::Role::viewer); }), 401u);
+}
+
+// A public daemon reads for anyone, so an ended session reads as no one; it still changes nothing.
+TEST_F(AuthenticatorTest, AnEndedSessionIsAnonymousOnAPublicDaemon) {
+  Authenticator auth(*store_, true);
+  EXPECT_EQ(status_of([&] { auth.require(session("old-session", false), store::Role::viewer); }), 200u);
+  EXPECT_FALSE(auth.require(session("old-session", false), store::Role::viewer));
+  EXPECT_EQ(status_of([&] { auth.require(session("old-session", true), store::Role::viewer); }), 401u);
+  EXPECT_EQ(status_of([&] { auth.require(session("old-session", false), store::Role::deployer); }), 401u);
   EXPECT_EQ(status_of([&] { auth.require(Credentials{"", "", "", false}, store::Role::viewer); }), 200u);
   EXPECT_EQ(status_of([&] { auth.require(Credentials{"", "", "", true}, store::Role::deployer); }), 401u);
 }

@@ -20,7 +20,7 @@ json delivery_json(const store::Delivery& d) {
           {"event", d.event},
           {"run_id", d.run_id ? json(d.run_id) : json(nullptr)},
           {"deployment_id", d.deployment_id ? json(d.deployment_id) : json(nullptr)},
-          {"to", scheduler::delivery_origin(d.url)},
+          {"to", scheduler::delivery_target(d)},
           {"status", std::string(store::to_string(d.status))},
           {"attempts", d.attempts},
           {"response_status", d.response_status ? json(d.response_status) : json(nullptr)},
@@ -43,7 +43,7 @@ std::optional<Response> handle_delivery_api(ServerContext& context, const Reques
                                             const std::vector<std::string>& segments) {
   if (segments.size() != 1 || segments[0] != "deliveries") return std::nullopt;
   require_method(request, {beast_http::verb::get});
-  context.auth.require(Credentials::of(request), store::Role::viewer);
+  context.auth.require(Credentials::of(request), store::Role::deployer);
   auto name = request.query_value("project");
   if (!name || name->empty()) throw HttpError{400, "missing query parameter 'project'"};
   auto project = context.store.find_project(*name);

@@ -75,6 +75,10 @@ void write_runs(MetricsText& out, store::Store& store) {
                  it == counts.end() ? 0 : static_cast<double>(it->second));
     }
   }
+  std::int64_t queued = 0;
+  for (const auto& [key, count] : counts) queued += key.second == "queued" ? count : 0;
+  out.family("slipway_runs_queued", "gauge", "Runs waiting for an executor: the queue's length.");
+  out.sample("slipway_runs_queued", {}, static_cast<double>(queued));
   out.family("slipway_step_duration_seconds", "histogram",
              "How long finished steps took (setup steps included; skipped steps never ran), by project.");
   for (const auto& d : store.step_durations(bounds_ms())) {
@@ -97,6 +101,13 @@ void write_deployments(MetricsText& out, store::Store& store) {
                  it == by_status.end() ? 0 : static_cast<double>(it->second));
     }
   }
+  std::int64_t queued = 0;
+  for (const auto& [where, by_status] : counts) {
+    auto it = by_status.find("queued");
+    queued += it == by_status.end() ? 0 : it->second;
+  }
+  out.family("slipway_deployments_queued", "gauge", "Deployments waiting for their environment or a worker.");
+  out.sample("slipway_deployments_queued", {}, static_cast<double>(queued));
   out.family("slipway_deployment_duration_seconds", "histogram",
              "How long finished deployments took from start to end, by app and environment.");
   for (const auto& d : store.deployment_durations(bounds_ms())) {

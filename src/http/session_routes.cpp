@@ -3,6 +3,7 @@
 #include "http/route_helpers.h"
 #include "util/clock.h"
 #include "util/crypto.h"
+#include "util/strings.h"
 
 namespace slipway::http {
 
@@ -32,11 +33,27 @@ json who_json(const store::Token& token, const std::string& session_id) {
           {"csrf_token", csrf_token(session_id)}};
 }
 
+// A sign-in posted by another site's page (a form can post text/plain that
+// reads as JSON) would sign the visitor in as someone else: only JSON, which a
+// cross-site page cannot send without asking first, and never from another site.
+void refuse_cross_site(const Request& request) {
+  std::string type = util::to_lower(request.header("Content-Type"));
+  if (type.rfind("application/json", 0) != 0) throw HttpError{415, "sign in with Content-Type: application/json"};
+  std::string site = request.header("Sec-Fetch-Site");
+  if (!site.empty() && site != "same-origin" && site != "none") {
+    throw HttpError{403, "a sign-in from another site is refused"};
+  }
+}
+
 Response sign_in(ServerContext& context, const Request& request) {
+  refuse_cross_site(request);
   auto body = parse_body(request);
   std::string token_text = string_field(body, "token");
   auto token = token_text.empty() ? std::nullopt : context.store.find_token_by_hash(util::sha256_hex(token_text));
   if (!token) throw HttpError{401, "unknown token"};
+  // A session the browser still holds ends here: one browser, one session.
+  auto previous = cookie_value(request.header("Cookie"), kSessionCookie);
+  if (!previous.empty()) context.store.delete_session(util::sha256_hex(previous));
   std::string session_id = util::random_hex(32);
   context.store.create_session(util::sha256_hex(session_id), token->id, util::now_ms() + kSessionSeconds * 1000);
   auto response = json_response(201, who_json(*token, session_id));
@@ -61,14 +78,19 @@ Response handle_session(ServerContext& context, const Request& request) {
     return response;
   }
   json answer = {{"signed_in", false}, {"public", context.auth.public_read()}, {"version", SLIPWAY_VERSION}};
+  bool stale = false;
   if (!credentials.session.empty()) {
     if (auto token = context.store.find_session_token(util::sha256_hex(credentials.session), util::now_ms())) {
       answer = who_json(*token, credentials.session);
       answer["public"] = context.auth.public_read();
       answer["version"] = SLIPWAY_VERSION;
+    } else {
+      stale = true;
     }
   }
   auto response = json_response(200, answer);
+  // An ended session's cookie goes, so that it stops standing in the way (of public reads too).
+  if (stale) response.set(beast_http::field::set_cookie, session_cookie("", 0, over_https(context, request)));
   response.set(beast_http::field::cache_control, "no-store");
   return response;
 }

@@ -27,6 +27,7 @@ enum class NotifyFormat { json, slack };
 // One entry of `notify:`.
 struct Notification {
   std::string url;
+  std::string url_secret;  // or the NAME of an app secret that holds the URL (keeps a Slack URL out of the repo)
   NotifyFormat format = NotifyFormat::json;
   std::string secret;  // json: the NAME of the app secret that signs the body; empty: unsigned
   std::vector<std::string> on{"success", "failure", "rollback"};

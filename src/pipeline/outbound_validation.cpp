@@ -199,8 +199,13 @@ std::vector<Notification> validate_notifications(ValidationContext& context, con
     auto keys = entries(context, item);
     for (const auto& key : keys) {
       if (key.key == "url") {
+        if (has_url) context.error(key.key_node.Mark(), "give 'url' or 'url_secret', not both");
         has_url = true;
         if (auto url = url_value(context, key)) notification.url = std::move(*url);
+      } else if (key.key == "url_secret") {
+        if (has_url) context.error(key.key_node.Mark(), "give 'url' or 'url_secret', not both");
+        has_url = true;
+        if (auto name = secret_name(context, key)) notification.url_secret = std::move(*name);
       } else if (key.key == "format") {
         auto format = string_value(context, key);
         if (format && *format == "json") {
@@ -231,13 +236,16 @@ std::vector<Notification> validate_notifications(ValidationContext& context, con
           }
         }
       } else {
-        unknown_key(context, key, "in 'notify'", {"url", "format", "secret", "on"});
+        unknown_key(context, key, "in 'notify'", {"url", "url_secret", "format", "secret", "on"});
       }
     }
-    if (!has_url) context.error(item.Mark(), "a 'notify' entry needs 'url'");
+    if (!has_url) {
+      context.error(item.Mark(), "a 'notify' entry needs 'url' (or 'url_secret': the name of an app secret holding it)");
+    }
     if (secret_entry && notification.format == NotifyFormat::slack) {
       context.error(secret_entry->key_node.Mark(),
-                    "'secret' signs json notifications; a Slack incoming webhook's URL is its secret");
+                    "'secret' signs json notifications; a Slack incoming webhook's URL is its secret: keep it "
+                    "in an app secret and name it with 'url_secret'");
     }
     notifications.push_back(std::move(notification));
   }

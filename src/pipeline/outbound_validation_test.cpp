@@ -95,7 +95,10 @@ TEST(Notify, DefaultsAndAllKeys) {
 
 TEST(Notify, Errors) {
   EXPECT_EQ(errors("notify: {url: x}\n"), "slipway.yml:2:9: expected a sequence for 'notify', got a mapping");
-  EXPECT_EQ(errors("notify:\n  - format: json\n"), "slipway.yml:3:5: a 'notify' entry needs 'url'");
+  EXPECT_EQ(errors("notify:\n  - format: json\n"),
+            "slipway.yml:3:5: a 'notify' entry needs 'url' (or 'url_secret': the name of an app secret holding it)");
+  EXPECT_EQ(errors("notify:\n  - {url: 'https://x', url_secret: SLACK_URL}\n"),
+            "slipway.yml:3:24: give 'url' or 'url_secret', not both");
   EXPECT_EQ(
       errors("notify:\n  - {url: 'https://x', on: [sucess]}\n"),
       "slipway.yml:3:29: unknown event 'sucess' (did you mean 'success'?); valid events: success, failure, "
@@ -104,12 +107,21 @@ TEST(Notify, Errors) {
             "slipway.yml:3:32: unknown format 'xml'; valid formats: json, slack");
   EXPECT_EQ(
       errors("notify:\n  - {url: 'https://x', format: slack, secret: S}\n"),
-      "slipway.yml:3:39: 'secret' signs json notifications; a Slack incoming webhook's URL is its secret");
+      "slipway.yml:3:39: 'secret' signs json notifications; a Slack incoming webhook's URL is its secret: keep "
+      "it in an app secret and name it with 'url_secret'");
   EXPECT_EQ(errors("notify:\n  - {url: 'https:///path'}\n"),
             "slipway.yml:3:11: invalid 'url' 'https:///path': it has no host");
   EXPECT_EQ(errors("notify:\n  - https://x\n"),
             "slipway.yml:3:5: expected a mapping for each 'notify' entry ({url, format, secret, on}), got a "
             "string");
+}
+
+TEST(Notify, AUrlCanBeTheNameOfASecret) {
+  auto notify = parsed("notify:\n  - {url_secret: SLACK_URL, format: slack}\n").notify;
+  ASSERT_EQ(notify.size(), 1u);
+  EXPECT_EQ(notify[0].url, "");
+  EXPECT_EQ(notify[0].url_secret, "SLACK_URL");
+  EXPECT_NE(errors("notify:\n  - {url_secret: 'not a name'}\n"), "(no error)");
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ std::optional<Schedule> validate_schedule(ValidationContext& context, const YAML
       schedule.expression = std::move(*cron);
     } else if (key.key == "branch") {
       auto branch = string_value(context, key);
-      if (branch && (has_space_or_control(*branch) || branch->front() == '-')) {
+      if (branch && (branch->empty() || has_space_or_control(*branch) || branch->front() == '-')) {
         context.error(key.value_mark(),
                       "invalid 'branch' " + quoted(*branch) + ": no spaces, and it may not start with '-'");
         valid = false;

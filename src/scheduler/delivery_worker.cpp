@@ -121,18 +121,26 @@ void DeliveryWorker::State::attempt(store::Delivery delivery) {
     }
   }
   const std::string what = "delivery " + std::to_string(delivery.id) + " (" + delivery.kind + " " +
-                           delivery.event + " to " + delivery_origin(delivery.url) + ")";
+                           delivery.event + " to " + delivery_target(delivery) + ")";
+  auto give_up = [&](const std::string& reason) {
+    // Nothing to retry with: the app lacks the secret. Setting it later does not revive the row.
+    auto ended = after_attempt(delivery, 400, reason, policy, util::now_ms());
+    ended.response_status = 0;
+    store->update_delivery(ended);
+    spdlog::warn("{}: failed: {}", what, reason);
+  };
+  if (!delivery.url_secret.empty()) {
+    auto url = deploy::find_secret(store->latest_config(delivery.project_id), secrets, delivery.url_secret);
+    if (!url) return give_up(url.error());
+    if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
+      return give_up("secret " + delivery.url_secret + " is not an http(s) URL");
+    }
+    request.url = *url;
+  }
   if (!delivery.auth_secret.empty()) {
     auto token =
         deploy::find_secret(store->latest_config(delivery.project_id), secrets, delivery.auth_secret);
-    if (!token) {
-      // Nothing to retry with: the app lacks the secret. Setting it later does not revive the row.
-      auto ended = after_attempt(delivery, 400, token.error(), policy, util::now_ms());
-      ended.response_status = 0;
-      store->update_delivery(ended);
-      spdlog::warn("{}: failed: {}", what, token.error());
-      return;
-    }
+    if (!token) return give_up(token.error());
     request.headers.push_back(auth_header(delivery.auth_scheme, *token));
   }
   auto response = send(request, &stopping);
@@ -142,8 +150,10 @@ void DeliveryWorker::State::attempt(store::Delivery delivery) {
   if (!response) {
     error = response.error();
   } else if (judge_attempt(status) != AttemptVerdict::delivered) {
-    error = "HTTP " + std::to_string(status) +
-            (response->body.empty() ? "" : ": " + first_line(response->body, 200));
+    // Only the status is kept (the API shows it): what a receiver answers stays in the daemon's
+    // log, so that a URL pointing inside the network cannot be used to read that network.
+    error = "HTTP " + std::to_string(status);
+    if (!response->body.empty()) spdlog::info("{}: HTTP {} answered: {}", what, status, first_line(response->body, 200));
   }
   auto updated = after_attempt(delivery, status, error, policy, util::now_ms());
   if (!store->update_delivery(updated)) return;  // superseded while it was being sent

@@ -103,6 +103,7 @@ store::Delivery notification_delivery(const pipeline::Notification& notification
   delivery.event = facts.event;
   delivery.deployment_id = facts.deployment.id;
   delivery.url = notification.url;
+  delivery.url_secret = notification.url_secret;
   nlohmann::json headers = {{"Content-Type", "application/json"}};
   if (notification.format == pipeline::NotifyFormat::slack) {
     delivery.body = slack_notification_body(facts);

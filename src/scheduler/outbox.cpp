@@ -18,10 +18,13 @@ std::string delivery_origin(const std::string& url) {
   return origin;
 }
 
+std::string delivery_target(const store::Delivery& delivery) {
+  return delivery.url_secret.empty() ? delivery_origin(delivery.url) : "the URL in secret " + delivery.url_secret;
+}
+
 void Outbox::add(store::Delivery delivery) {
   auto added = store_.create_delivery(delivery);
-  spdlog::info("delivery {} queued: {} {} to {}", added.id, added.kind, added.event,
-               delivery_origin(added.url));
+  spdlog::info("delivery {} queued: {} {} to {}", added.id, added.kind, added.event, delivery_target(added));
 }
 
 void Outbox::wake() {
@@ -74,7 +77,9 @@ void Outbox::deployment_ended(const store::Deployment& deployment,
         if (!found) {
           // Unsigned would be worse than none: the receiver could not tell it from a forgery.
           spdlog::error("deployment {}: notification to {} not sent: {}", deployment.id,
-                        delivery_origin(notification.url), found.error());
+                        notification.url_secret.empty() ? delivery_origin(notification.url)
+                                                        : "the URL in secret " + notification.url_secret,
+                        found.error());
           continue;
         }
         secret = std::move(*found);

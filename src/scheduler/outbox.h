@@ -35,10 +35,11 @@ class Outbox {
   // event; COMMIT is its release's.
   void deployment_ended(const store::Deployment& deployment,
                         const std::vector<pipeline::Notification>& notify, const std::string& commit);
+  // Tells the worker to look: after a transaction that added rows has committed.
+  void wake();
 
  private:
   void add(store::Delivery delivery);
-  void wake();
 
   store::Store& store_;
   const util::SecretBox& secrets_;
@@ -49,5 +50,7 @@ class Outbox {
 // What a log line or the API shows of a delivery's URL: scheme and host only (a Slack webhook's
 // path is its secret).
 std::string delivery_origin(const std::string& url);
+// Where a delivery goes, for logs and the API: the origin, or which secret holds the URL.
+std::string delivery_target(const store::Delivery& delivery);
 
 }  // namespace slipway::scheduler

@@ -600,10 +600,15 @@ void Scheduler::finish_run(ActiveRun& active, RunStatus status, const std::strin
   active.run.status = status;
   active.run.reason = reason;
   active.run.finished_at = util::now_ms();
-  store_.update_run(active.run);
-  if (active.status && outbox_) {
-    if (auto phase = run_phase(status)) outbox_->run_status(*active.status, active.run, *phase);
-  }
+  // The run's end and its last commit status are written together: a crash between them
+  // would leave the forge showing "pending" for good.
+  store_.transaction([&] {
+    store_.update_run(active.run);
+    if (active.status && outbox_) {
+      if (auto phase = run_phase(status)) outbox_->run_status(*active.status, active.run, *phase);
+    }
+  });
+  if (active.status && outbox_) outbox_->wake();  // run_status's own wake came before the commit
   if (status == RunStatus::success && run_succeeded_ && !active.environments.empty()) {
     try {
       run_succeeded_(active.run, active.project, active.environments, active.workspace);

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "scm/names.h"
+
 namespace slipway::scm {
 
 namespace {
@@ -65,7 +67,10 @@ std::vector<HeadUpdate> updated_heads(const std::optional<RemoteHeads>& previous
     auto before = previous->find(ref);
     if (before != previous->end() && before->second == commit) continue;
     bool tag = ref.starts_with(kTags);
-    updates.push_back({ref.substr(tag ? kTags.size() : kHeads.size()), commit, tag});
+    std::string name = ref.substr(tag ? kTags.size() : kHeads.size());
+    // A server may advertise any name: only those a push could make start runs.
+    if (!valid_branch_name(name)) continue;
+    updates.push_back({std::move(name), commit, tag});
   }
   return updates;
 }

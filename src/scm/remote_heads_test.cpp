@@ -52,5 +52,14 @@ TEST(RemoteHeads, NewAndMovedHeadsRunDeletedOnesDoNot) {
       updated_heads(before, RemoteHeads{{"refs/heads/main", A}, {"refs/heads/same", B}}, "main").empty());
 }
 
+// Names a hostile server advertises never become runs.
+TEST(RemoteHeads, NamesAPushCouldNotMakeAreIgnored) {
+  RemoteHeads before{{"refs/heads/main", A}};
+  RemoteHeads now{{"refs/heads/main", A}, {"refs/heads/-x", B}, {"refs/heads/a..b", B}, {"refs/heads/ok", C}};
+  auto updates = updated_heads(before, now, "main");
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].name, "ok");
+}
+
 }  // namespace
 }  // namespace slipway::scm

@@ -23,6 +23,9 @@ struct Delivery {
   Id run_id = 0;      // status: the run it reports
   Id deployment_id = 0;  // notification: the deployment it reports
   std::string url;
+  // Or the NAME of an app secret that holds the URL (a Slack incoming webhook's URL is its
+  // secret), looked up when the request is sent; then `url` is empty.
+  std::string url_secret;
   std::string headers;  // a JSON object of header name -> value; never a secret in clear
   std::string body;
   // A header whose value is an app secret, looked up when the request is sent (the secret itself

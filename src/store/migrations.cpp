@@ -186,6 +186,7 @@ CREATE TABLE outbox (
   run_id INTEGER NOT NULL DEFAULT 0,
   deployment_id INTEGER NOT NULL DEFAULT 0,
   url TEXT NOT NULL,
+  url_secret TEXT NOT NULL DEFAULT '',
   headers TEXT NOT NULL,
   body TEXT NOT NULL,
   auth_secret TEXT NOT NULL DEFAULT '',

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kDeliveryColumns =
     "id, project_id, kind, event, run_id, deployment_id, url, headers, body, auth_secret, auth_scheme, "
     "status, "
-    "attempts, next_attempt_at, last_error, response_status, created_at, finished_at";
+    "attempts, next_attempt_at, last_error, response_status, created_at, finished_at, url_secret";
 
 Delivery read_delivery(Statement& s) {
   Delivery d;
@@ -31,6 +31,7 @@ Delivery read_delivery(Statement& s) {
   d.response_status = static_cast<int>(s.int64(15));
   d.created_at = s.int64(16);
   d.finished_at = s.int64(17);
+  d.url_secret = s.text(18);
   return d;
 }
 
@@ -39,12 +40,12 @@ Delivery read_delivery(Statement& s) {
 Delivery SqliteStore::create_delivery(const Delivery& d) {
   auto s = prepare(
       "INSERT INTO outbox(project_id, kind, event, run_id, deployment_id, url, headers, body, auth_secret, "
-      "auth_scheme, status, attempts, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "auth_scheme, status, attempts, next_attempt_at, created_at, url_secret) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const auto now = util::now_ms();
   s->bind(1, d.project_id).bind(2, d.kind).bind(3, d.event).bind(4, d.run_id).bind(5, d.deployment_id);
   s->bind(6, d.url).bind(7, d.headers).bind(8, d.body).bind(9, d.auth_secret).bind(10, d.auth_scheme);
   s->bind(11, to_string(d.status)).bind(12, d.attempts).bind(13, d.next_attempt_at ? d.next_attempt_at : now);
-  s->bind(14, now);
+  s->bind(14, now).bind(15, d.url_secret);
   s->run();
   return *find_delivery(db_->last_insert_id());
 }

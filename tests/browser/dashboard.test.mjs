@@ -90,6 +90,12 @@ describe('dashboard', () => {
     await page.fill('input[name=token]', 'slw_not_a_token');
     await page.click('button[type=submit]');
     await page.waitForSelector('text=That token is not known.');
+    // Another site's form can only post text/plain: such a sign-in is refused (no login CSRF).
+    const formPost = await fetch(`${slipway.url}/api/v1/session`, {
+      method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ token: deployer }),
+    });
+    assert.equal(formPost.status, 415);
+    assert.equal(formPost.headers.get('set-cookie'), null);
     await signIn(page, deployer);
     assert.equal(await page.textContent('[data-testid=who]'), 'lead · deployer');
     const cookies = await page.context().cookies();
@@ -199,7 +205,7 @@ describe('dashboard', () => {
     const deployments = changes.filter((d) => d.status === 'success');
     const ordered = [...history].sort((a, b) => a.id - b.id);
     const failed = changes.filter((change) => {
-      const next = ordered.find((d) => d.id > change.id && d.status === 'success');
+      const next = ordered.find((d) => d.id > change.id && d.status === 'success' && (d.kind === 'deploy' || d.kind === 'rollback'));
       return change.status === 'failed' || (next && next.kind === 'rollback');
     });
     assert.equal(deployments.length, 2);
@@ -254,11 +260,14 @@ describe('dashboard', () => {
     assert.deepEqual(statuses, [403, 403]);
     const before = (await slipway.api('GET', '/runs?limit=50')).json.runs.length;
     assert.equal(before, runs.length, 'no run was started by a forged request');
-    // Signed out: the cookie no longer works.
+    // Signed out: the session ends on the server, not only in this browser.
+    const [cookie] = await deployerPage.context().cookies();
     await deployerPage.click('button:has-text("Sign out")');
     await deployerPage.waitForURL(/#\/signin/);
     const after = await deployerPage.evaluate(async () => (await fetch('/api/v1/runs')).status);
     assert.equal(after, 401);
+    const replayed = await fetch(`${slipway.url}/api/v1/runs`, { headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+    assert.equal(replayed.status, 401, 'the old cookie, sent again by hand, is refused');
     await deployerPage.context().close();
   });
 });

@@ -199,6 +199,8 @@ TEST_F(MetricsTest, CountsRunsStepsAndRequests) {
   EXPECT_EQ(metrics.find("slipway_runs", {{"project", "idle"}}).size(), 7u);
   EXPECT_EQ(metrics.sum("slipway_runs", {{"project", "idle"}}), 0);
   EXPECT_EQ(metrics.value("slipway_steps_running"), 0);
+  EXPECT_EQ(metrics.value("slipway_runs_queued"), 0);
+  EXPECT_EQ(metrics.value("slipway_deployments_queued"), 0);
 
   EXPECT_EQ(metrics.types["slipway_step_duration_seconds"], "histogram");
   expect_valid_histogram(metrics, "slipway_step_duration_seconds", {{"project", "app"}});

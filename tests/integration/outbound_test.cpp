@@ -5,6 +5,8 @@
 // daemon's retry delays (and request timeout) short.
 #include <stdlib.h>
 
+#include <set>
+
 #include "daemon_fixture.h"
 #include "http_receiver.h"
 #include "util/crypto.h"
@@ -88,7 +90,8 @@ TEST_F(OutboundTest, RunsReportPendingThenTheirResultToGithubAndGitlab) {
             "Run " + std::to_string(failed["id"].get<int>()) + " failed: failed: test");
 
   // The token is in no row of the outbox, and the API shows where each delivery stands.
-  EXPECT_EQ(read_file(home_ + "/slipway.db").find("tok-5d1e"), std::string::npos);
+  // The database and its write-ahead log, where fresh rows are until a checkpoint.
+  EXPECT_EQ((read_file(home_ + "/slipway.db") + read_file(home_ + "/slipway.db-wal")).find("tok-5d1e"), std::string::npos);
   auto deliveries = api("GET", "/deliveries?project=api").json()["deliveries"];
   ASSERT_EQ(deliveries.size(), 4u) << deliveries.dump(2);
   EXPECT_EQ(deliveries[0]["status"], "delivered");
@@ -163,6 +166,8 @@ TEST_F(OutboundTest, DeploymentsNotifySignedJsonAndSlack) {
   HttpReceiver receiver;
   create_project("site");
   set_secret("site", "HOOK_SECRET=hook-7f3a");
+  // The Slack URL is a secret of the app: the repository only names it.
+  set_secret("site", "SLACK_URL=" + receiver.url() + "/slack");
   const std::string pipeline =
       "steps:\n  test: {run: test -f index.html}\n"
       "deploy:\n  production: {}\n"
@@ -170,9 +175,7 @@ TEST_F(OutboundTest, DeploymentsNotifySignedJsonAndSlack) {
       "  - {url: '" +
       receiver.url() +
       "/json', secret: HOOK_SECRET}\n"
-      "  - {url: '" +
-      receiver.url() +
-      "/slack', format: slack, on: [success]}\n"
+      "  - {url_secret: SLACK_URL, format: slack, on: [success]}\n"
       "  - {url: '" +
       receiver.url() + "/failures', on: [failure]}\n";
   auto repo = make_repo("site", {{"slipway.yml", pipeline}, {"index.html", "hello\n"}});
@@ -206,16 +209,20 @@ TEST_F(OutboundTest, DeploymentsNotifySignedJsonAndSlack) {
   EXPECT_NE(text.find("site production: release 1"), std::string::npos) << text;
   EXPECT_NE(text.find("is live"), std::string::npos) << text;
   EXPECT_EQ(slack.headers.count("x-slipway-signature"), 0u);
-  EXPECT_EQ(read_file(home_ + "/slipway.db").find("hook-7f3a"), std::string::npos);
+  const std::string database = read_file(home_ + "/slipway.db") + read_file(home_ + "/slipway.db-wal");
+  EXPECT_EQ(database.find("hook-7f3a"), std::string::npos);
+  EXPECT_EQ(database.find(receiver.url() + "/slack"), std::string::npos);
   // The `on: [failure]` webhook was not called: two rows in all, both delivered.
   auto deliveries = api("GET", "/deliveries?project=site").json()["deliveries"];
   ASSERT_EQ(deliveries.size(), 2u) << deliveries.dump(2);
+  std::set<std::string> targets;
   for (const auto& delivery : deliveries) {
     EXPECT_EQ(delivery["kind"], "notification");
     EXPECT_EQ(delivery["deployment_id"], deployment["id"]);
     EXPECT_EQ(delivery["status"], "delivered");
-    EXPECT_EQ(delivery["to"], receiver.url());
+    targets.insert(delivery["to"].get<std::string>());
   }
+  EXPECT_EQ(targets, (std::set<std::string>{receiver.url(), "the URL in secret SLACK_URL"}));
   EXPECT_EQ(receiver.requests().size(), 2u);
 }
 
