@@ -83,6 +83,21 @@ start_docker() {
     echo "test-services: dockerd did not answer within 30 s (log above)" >&2
     return 1
   fi
+  pin_bridge_address
+}
+
+# The kernel gives a bridge the lowest MAC address of its ports (00:00:00:00:00:00 with none)
+# unless one was set by hand, so docker0's address changes whenever a container joins or leaves
+# it; a container then answers to an address that is gone until its neighbour entry is renewed,
+# and a request through docker-proxy stalls (seen: 0.2-0.4 s; and once a request hung a minute,
+# ending in nginx's 504, as a container was removed: most likely the same). Setting an address of
+# the bridge's own (random, locally administered) stops the changes. Only on an engine this script
+# started.
+pin_bridge_address() {
+  [ -e /sys/class/net/docker0 ] || return 0
+  local address
+  address=$(printf '02:42:%02x:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+  ip link set docker0 address "$address" || echo "test-services: could not set docker0's address" >&2
 }
 
 start_registry() {

@@ -26,7 +26,8 @@ trap 'scripts/test-services.sh stop "$services" || true' EXIT
 
 jobs=$(nproc)
 echo "== build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# -g1 (line tables: backtraces name files and lines) compiles about a third faster than -g.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 cmake --build build -j "$jobs"
 
 echo "== Docker engine, registry and base images"
@@ -56,7 +57,7 @@ count build/ctest.log
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build with ASan+UBSan"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSLIPWAY_SANITIZE=ON >/dev/null
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DSLIPWAY_SANITIZE=ON >/dev/null
   cmake --build build-asan -j "$jobs" --target slipway_unit_tests
   echo "== unit tests under ASan+UBSan"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -166,8 +166,12 @@ TEST_P(ForgeWebhookTest, AWrongOrMissingCredentialIs401AndNoRun) {
   EXPECT_EQ(deliver(body, right.substr(0, right.size() - 1), "d5").status, 401);  // one character short
   EXPECT_EQ(deliver(body, right + "0", "d6").status, 401);                        // one character long
   EXPECT_EQ(deliver(body, std::string(right.size(), '0'), "d7").status, 401);
-  if (forge().gitea_like()) EXPECT_EQ(deliver(body, "sha256=" + right, "d8").status, 401);  // GitHub's form
-  if (forge().is("github")) EXPECT_EQ(deliver(body, right.substr(7), "d8").status, 401);    // Gitea's form
+  if (forge().gitea_like()) {
+    EXPECT_EQ(deliver(body, "sha256=" + right, "d8").status, 401);  // GitHub's form
+  }
+  if (forge().is("github")) {
+    EXPECT_EQ(deliver(body, right.substr(7), "d8").status, 401);  // Gitea's form
+  }
   // An unknown project, or one without a secret, gets the same answer as a wrong credential.
   create_project("nosecret", {{"source", upstream_}});
   auto unknown = deliver(body, right, "d9", "push", "nope");

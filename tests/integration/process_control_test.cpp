@@ -192,9 +192,12 @@ namespace slipway::testing {
 namespace {
 
 // Processes whose environment says they came from run RUN_ID.
-std::vector<pid_t> processes_of_run(std::int64_t run_id) {
+// Live processes of run RUN_ID of the daemon whose home is HOME (other tests' daemons, which
+// ctest runs at the same time, have runs with the same ids: their workspaces tell them apart).
+std::vector<pid_t> processes_of_run(const std::string& home, std::int64_t run_id) {
   std::vector<pid_t> found;
   std::string marker = "SLIPWAY_RUN=" + std::to_string(run_id);
+  std::string workspace = "SLIPWAY_WORKSPACE=" + home + "/";
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -202,9 +205,12 @@ std::vector<pid_t> processes_of_run(std::int64_t run_id) {
     std::string stat = read_file(entry.path().string() + "/stat");
     auto close = stat.rfind(')');
     bool zombie = close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+    bool ours = false, run = false;
     for (const auto& var : util::split(environ, '\0')) {
-      if (var == marker && !zombie) found.push_back(std::stoi(name));
+      run = run || var == marker;
+      ours = ours || var.rfind(workspace, 0) == 0;
     }
+    if (run && ours && !zombie) found.push_back(std::stoi(name));
   }
   return found;
 }
@@ -219,10 +225,10 @@ TEST_F(ProcessControlTest, ProcessesThatLeaveTheGroupAreKilledWhenTheStepEnds) {
   auto run = wait_for_run(wait_for_runs("app", 1)[0]["id"].get<std::int64_t>());
   EXPECT_EQ(run["status"], "success");
   auto id = run["id"].get<std::int64_t>();
-  std::vector<pid_t> left = processes_of_run(id);
+  std::vector<pid_t> left = processes_of_run(home_, id);
   for (int i = 0; i < 300 && !left.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    left = processes_of_run(id);
+    left = processes_of_run(home_, id);
   }
   EXPECT_TRUE(left.empty()) << left.size() << " processes of run " << id << " outlived their step";
   for (pid_t pid : left) ::kill(pid, SIGKILL);
